@@ -1,0 +1,473 @@
+package dev.streammod.models.batching;
+
+import dev.streammod.models.BatchInference;
+import dev.streammod.models.InferenceEngine;
+import dev.streammod.models.InferenceException;
+import dev.streammod.models.ModelConfig;
+import dev.streammod.models.preprocess.FramePreprocessor;
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gathers frames from many callers into batches for one model. One worker thread drains a queue
+ * bounded in frames: a batch runs when it holds {@code maxBatchSize} frames or when its oldest
+ * frame has waited {@code maxWait}. Callers block in {@link #submit} while the queue is full, which
+ * is how a slow model slows its producers. Frames are preprocessed by the worker straight into one
+ * reused direct buffer that is handed to ONNX Runtime without a copy.
+ *
+ * <p>A failed batch fails the requests in it and the batcher carries on. {@link #close()} fails
+ * what is still queued, lets the running batch finish and stops the worker; it never closes the
+ * engine, which belongs to the caller.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  private final BatchInference engine;
+  private final BatcherSettings settings;
+  private final ModelConfig config;
+  private final FramePreprocessor preprocessor;
+  private final int frameBytes;
+  private final long maxWaitNanos;
+  private final String name;
+  private final Thread worker;
+  private final FloatBuffer input; // the worker's alone
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition queueChanged = lock.newCondition(); // the worker waits on it
+  private final Condition roomFreed = lock.newCondition(); // blocked submitters wait on it
+  private final ArrayDeque<Chunk> queue = new ArrayDeque<>(); // guarded by lock
+  private int queuedFrames; // guarded by lock
+  private boolean closed; // guarded by lock
+  private Throwable workerFailure; // guarded by lock
+
+  private final LongAdder batchesRun = new LongAdder();
+  private final LongAdder framesInferred = new LongAdder();
+  private final LongAdder failedBatches = new LongAdder();
+  private final AtomicLongArray batchSizes;
+  private long batchSeq; // worker only
+
+  /** A submitted request; after enqueueing only the worker touches the mutable fields. */
+  private static final class Request {
+    final byte[] rgb;
+    final int count;
+    final long submitNanos;
+    final float[][] scores;
+    final CompletableFuture<InferenceResult> future = new CompletableFuture<>();
+    int framesDone;
+    long inferNanos;
+    int largestBatch;
+    long lastBatch = -1;
+
+    Request(byte[] rgb, int count, long submitNanos) {
+      this.rgb = rgb;
+      this.count = count;
+      this.submitNanos = submitNanos;
+      this.scores = new float[count][];
+    }
+  }
+
+  /** Frames [first, first + frames) of a request, waiting in the queue. */
+  private static final class Chunk {
+    final Request request;
+    final long enqueuedNanos;
+    int first;
+    int frames;
+
+    Chunk(Request request, int first, int frames, long enqueuedNanos) {
+      this.request = request;
+      this.first = first;
+      this.frames = frames;
+      this.enqueuedNanos = enqueuedNanos;
+    }
+  }
+
+  /** Part of a request placed at {@code slot} in the batch being run. */
+  private record Slice(Request request, int first, int frames, int slot) {}
+
+  public DynamicBatcher(InferenceEngine engine, BatcherSettings settings) {
+    this((BatchInference) engine, settings);
+  }
+
+  /** With any {@link BatchInference}, e.g. a test fake. */
+  public DynamicBatcher(BatchInference engine, BatcherSettings settings) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.config = engine.config();
+    this.preprocessor = FramePreprocessor.forConfig(config);
+    this.frameBytes = preprocessor.frameBytes();
+    this.maxWaitNanos = settings.maxWait().toNanos();
+    this.input = preprocessor.allocate(settings.maxBatchSize());
+    this.batchSizes = new AtomicLongArray(settings.maxBatchSize() + 1);
+    this.name =
+        "streammod-batcher-"
+            + config.name()
+            + "-"
+            + engine.deviceDescription()
+            + "-"
+            + IDS.incrementAndGet();
+    this.worker = new Thread(this::work, name);
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /**
+   * Enqueues {@code count} packed RGB24 HWC frames at the model size, back to back from byte {@code
+   * offset}. The frames are copied, so the caller may reuse {@code rgb} at once. Blocks while the
+   * queue lacks room (interruptibly; an interrupted request is withdrawn). A request larger than a
+   * batch, or than the queue, is split and reassembled. The future completes with one score row per
+   * frame, or exceptionally with the engine's error or because the batcher closed. {@code count} 0
+   * completes at once with no rows.
+   *
+   * @throws IllegalStateException if the batcher is closed
+   */
+  public CompletableFuture<InferenceResult> submit(byte[] rgb, int offset, int count)
+      throws InterruptedException {
+    Objects.requireNonNull(rgb, "rgb");
+    if (count < 0 || offset < 0 || (long) offset + (long) count * frameBytes > rgb.length) {
+      throw new IllegalArgumentException(
+          "rgb holds "
+              + rgb.length
+              + " bytes, cannot read "
+              + count
+              + " frames of "
+              + frameBytes
+              + " bytes ("
+              + config.width()
+              + "x"
+              + config.height()
+              + " RGB24) from offset "
+              + offset);
+    }
+    long submitted = System.nanoTime();
+    ensureOpen();
+    if (count == 0) {
+      return CompletableFuture.completedFuture(new InferenceResult(new float[0][], 0, 0, 0));
+    }
+    Request request =
+        new Request(Arrays.copyOfRange(rgb, offset, offset + count * frameBytes), count, submitted);
+    int capacity = settings.queueCapacityFrames();
+    int enqueued = 0;
+    lock.lockInterruptibly();
+    try {
+      while (enqueued < count) {
+        while (!closed && queuedFrames >= capacity) {
+          roomFreed.await();
+        }
+        if (closed) {
+          if (enqueued == 0) {
+            throw closedException();
+          }
+          return request.future; // close() has failed it with the rest of the queue
+        }
+        int n = Math.min(count - enqueued, capacity - queuedFrames);
+        queue.addLast(new Chunk(request, enqueued, n, System.nanoTime()));
+        queuedFrames += n;
+        enqueued += n;
+        queueChanged.signal();
+      }
+    } catch (InterruptedException e) {
+      if (enqueued > 0) {
+        withdraw(request);
+      }
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+    return request.future;
+  }
+
+  // Called with the lock held.
+  private void withdraw(Request request) {
+    request.future.cancel(false); // parts already in a running batch are then ignored
+    int before = queuedFrames;
+    queue.removeIf(
+        c -> {
+          if (c.request == request) {
+            queuedFrames -= c.frames;
+            return true;
+          }
+          return false;
+        });
+    if (queuedFrames != before) {
+      roomFreed.signalAll();
+    }
+  }
+
+  private void work() {
+    List<Slice> batch = new ArrayList<>();
+    try {
+      while (true) {
+        batch.clear();
+        int frames = takeBatch(batch);
+        if (frames < 0) {
+          return;
+        }
+        if (frames > 0) {
+          runBatch(batch, frames);
+        }
+      }
+    } catch (InterruptedException e) {
+      die(new IllegalStateException(name + " was interrupted", e), batch);
+    } catch (Throwable t) {
+      die(t, batch);
+      throw t;
+    }
+  }
+
+  /** Waits for a full batch or the oldest frame's deadline; -1 once closed. */
+  private int takeBatch(List<Slice> out) throws InterruptedException {
+    int maxBatch = settings.maxBatchSize();
+    lock.lock();
+    try {
+      while (true) {
+        if (closed) {
+          return -1;
+        }
+        dropFinishedHead();
+        if (queue.isEmpty()) {
+          queueChanged.await();
+          continue;
+        }
+        long left = queue.peekFirst().enqueuedNanos + maxWaitNanos - System.nanoTime();
+        if (queuedFrames >= maxBatch || left <= 0) {
+          break;
+        }
+        queueChanged.awaitNanos(left);
+      }
+      int frames = 0;
+      while (frames < maxBatch && !queue.isEmpty()) {
+        Chunk c = queue.peekFirst();
+        if (c.request.future.isDone()) { // cancelled, or failed in an earlier batch
+          queue.pollFirst();
+          queuedFrames -= c.frames;
+          continue;
+        }
+        int take = Math.min(c.frames, maxBatch - frames);
+        out.add(new Slice(c.request, c.first, take, frames));
+        frames += take;
+        queuedFrames -= take;
+        if (take == c.frames) {
+          queue.pollFirst();
+        } else {
+          c.first += take;
+          c.frames -= take;
+        }
+      }
+      roomFreed.signalAll();
+      return frames;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void dropFinishedHead() {
+    while (!queue.isEmpty() && queue.peekFirst().request.future.isDone()) {
+      queuedFrames -= queue.pollFirst().frames;
+      roomFreed.signalAll();
+    }
+  }
+
+  private void runBatch(List<Slice> batch, int frames) {
+    long seq = batchSeq++;
+    long start = System.nanoTime();
+    float[][] scores;
+    try {
+      for (Slice s : batch) {
+        preprocessor.convert(s.request().rgb, s.first() * frameBytes, s.frames(), input, s.slot());
+      }
+      scores = engine.inferPreprocessed(input, frames);
+      if (scores == null || scores.length != frames) {
+        throw new InferenceException(
+            "model '"
+                + config.name()
+                + "' returned "
+                + (scores == null ? "null" : scores.length + " rows")
+                + " for a batch of "
+                + frames);
+      }
+    } catch (RuntimeException e) {
+      failedBatches.increment();
+      LOG.warn("{}: batch of {} frames failed: {}", name, frames, e.toString());
+      for (Slice s : batch) {
+        s.request().future.completeExceptionally(e);
+      }
+      return;
+    }
+    long end = System.nanoTime();
+    batchesRun.increment();
+    framesInferred.add(frames);
+    batchSizes.incrementAndGet(frames);
+    for (Slice s : batch) {
+      Request r = s.request();
+      System.arraycopy(scores, s.slot(), r.scores, s.first(), s.frames());
+      if (r.lastBatch != seq) {
+        r.lastBatch = seq;
+        r.inferNanos += end - start;
+        r.largestBatch = Math.max(r.largestBatch, frames);
+      }
+      r.framesDone += s.frames();
+      if (r.framesDone == r.count) {
+        double totalMillis = (System.nanoTime() - r.submitNanos) / 1e6;
+        double inferMillis = r.inferNanos / 1e6;
+        r.future.complete(
+            new InferenceResult(
+                r.scores, Math.max(0, totalMillis - inferMillis), inferMillis, r.largestBatch));
+      }
+    }
+  }
+
+  private void die(Throwable cause, List<Slice> running) {
+    LOG.error("{}: worker stopped; failing all queued frames", name, cause);
+    List<Request> pending;
+    lock.lock();
+    try {
+      closed = true;
+      workerFailure = cause;
+      pending = drainQueue();
+    } finally {
+      lock.unlock();
+    }
+    IllegalStateException failure = new IllegalStateException(name + " stopped: " + cause, cause);
+    running.forEach(s -> s.request().future.completeExceptionally(failure));
+    pending.forEach(r -> r.future.completeExceptionally(failure));
+  }
+
+  // Called with the lock held.
+  private List<Request> drainQueue() {
+    Map<Request, Boolean> requests = new IdentityHashMap<>();
+    queue.forEach(c -> requests.put(c.request, Boolean.TRUE));
+    queue.clear();
+    queuedFrames = 0;
+    queueChanged.signalAll();
+    roomFreed.signalAll();
+    return new ArrayList<>(requests.keySet());
+  }
+
+  private void ensureOpen() {
+    lock.lock();
+    try {
+      if (closed) {
+        throw closedException();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Called with the lock held.
+  private IllegalStateException closedException() {
+    return workerFailure == null
+        ? new IllegalStateException(name + " is closed")
+        : new IllegalStateException(name + " stopped: " + workerFailure, workerFailure);
+  }
+
+  /**
+   * Fails the queued requests with an {@link IllegalStateException}, wakes blocked submitters, lets
+   * a running batch finish and waits for the worker. Idempotent. Does not close the engine.
+   */
+  @Override
+  public void close() {
+    List<Request> pending;
+    lock.lock();
+    try {
+      closed = true;
+      pending = drainQueue();
+    } finally {
+      lock.unlock();
+    }
+    if (!pending.isEmpty()) {
+      IllegalStateException e =
+          new IllegalStateException(
+              name + " closed before these frames ran (" + pending.size() + " requests pending)");
+      pending.forEach(r -> r.future.completeExceptionally(e));
+    }
+    if (Thread.currentThread() != worker) {
+      boolean interrupted = false;
+      while (worker.isAlive()) {
+        try {
+          worker.join(TimeUnit.SECONDS.toMillis(1));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public String deviceDescription() {
+    return engine.deviceDescription();
+  }
+
+  public BatcherSettings settings() {
+    return settings;
+  }
+
+  /** Batches that ran successfully. */
+  public long batchesRun() {
+    return batchesRun.sum();
+  }
+
+  /** Frames scored by successful batches. */
+  public long framesInferred() {
+    return framesInferred.sum();
+  }
+
+  public long failedBatches() {
+    return failedBatches.sum();
+  }
+
+  /** Frames waiting in the queue now. */
+  public int queuedFrames() {
+    lock.lock();
+    try {
+      return queuedFrames;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Snapshot: element {@code i} counts successful batches of {@code i} frames (index 0 unused). */
+  public long[] batchSizeHistogram() {
+    long[] h = new long[batchSizes.length()];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = batchSizes.get(i);
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.streammod.pipeline.job;
+
+import dev.streammod.connectors.KafkaIO;
+import dev.streammod.connectors.KeyedBytes;
+import dev.streammod.connectors.RawRecord;
+import dev.streammod.pipeline.config.JobSettings;
+import dev.streammod.pipeline.config.KafkaSettings;
+import dev.streammod.pipeline.moderation.ScoredSegment;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The moderation topology:
+ *
+ * <pre>
+ * KafkaSource(segments) -> moderate (async: decode + batched inference) -> keyBy(stream) policy
+ *   -> KafkaSink(verdicts, exactly-once)
+ *   -> side output: KafkaSink(dead letters, exactly-once)
+ * </pre>
+ *
+ * Operator uids are fixed so savepoints survive topology edits.
+ */
+public final class ModerationJob {
+  public static final String NAME = "streammod-moderation";
+
+  private ModerationJob() {}
+
+  /** Adds the topology to {@code env} and enables exactly-once checkpointing. */
+  public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+    KafkaSettings kafka = settings.kafka();
+    env.enableCheckpointing(settings.job().checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    env.setParallelism(settings.job().parallelism());
+
+    DataStream<RawRecord> segments =
+        env.fromSource(
+                KafkaIO.rawSource(
+                    kafka.bootstrapServers(),
+                    kafka.segmentsTopic(),
+                    kafka.groupId(),
+                    startingOffsets(kafka),
+                    properties(kafka.consumer())),
+                WatermarkStrategy.noWatermarks(),
+                "segments")
+            .uid("segments-source");
+
+    long timeout = settings.job().segmentTimeoutMs();
+    SingleOutputStreamOperator<ScoredSegment> scored =
+        AsyncDataStream.unorderedWait(
+                segments,
+                new ModerateSegmentFunction(
+                    settings.model(),
+                    settings.decoder(),
+                    settings.batching(),
+                    settings.policy(),
+                    settings.job().inFlightPerSlot(),
+                    timeout),
+                timeout,
+                TimeUnit.MILLISECONDS,
+                settings.job().inFlightPerSlot())
+            .uid("moderate-segment")
+            .name("moderate segment");
+
+    SingleOutputStreamOperator<KeyedBytes> verdicts =
+        scored
+            .keyBy(s -> s.streamId)
+            .process(new PolicyFunction(settings.policy()))
+            .uid("policy")
+            .name("policy");
+
+    Properties producer = properties(kafka.producer());
+    verdicts
+        .sinkTo(
+            KafkaIO.exactlyOnceSink(
+                kafka.bootstrapServers(),
+                kafka.verdictsTopic(),
+                kafka.transactionalIdPrefix() + "-verdicts",
+                producer))
+        .uid("verdicts-sink")
+        .name("verdicts");
+    verdicts
+        .getSideOutput(PolicyFunction.DEAD_LETTERS)
+        .sinkTo(
+            KafkaIO.exactlyOnceSink(
+                kafka.bootstrapServers(),
+                kafka.deadLetterTopic(),
+                kafka.transactionalIdPrefix() + "-dlq",
+                producer))
+        .uid("dead-letter-sink")
+        .name("dead letters");
+  }
+
+  static OffsetsInitializer startingOffsets(KafkaSettings kafka) {
+    return switch (kafka.startingOffsets()) {
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+      case COMMITTED_OR_EARLIEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    };
+  }
+
+  private static Properties properties(Map<String, String> map) {
+    Properties p = new Properties();
+    p.putAll(map);
+    return p;
+  }
+}

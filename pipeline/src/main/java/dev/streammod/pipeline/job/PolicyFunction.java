@@ -1,0 +1,66 @@
+package dev.streammod.pipeline.job;
+
+import dev.streammod.connectors.AvroCodec;
+import dev.streammod.connectors.KeyedBytes;
+import dev.streammod.connectors.avro.DeadLetter;
+import dev.streammod.connectors.avro.ModerationVerdict;
+import dev.streammod.pipeline.moderation.ScoredSegment;
+import dev.streammod.pipeline.moderation.Verdicts;
+import dev.streammod.pipeline.policy.Policy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by stream id: applies the policy and emits exactly one verdict per segment, plus a dead
+ * letter for each segment that failed.
+ */
+public final class PolicyFunction extends KeyedProcessFunction<String, ScoredSegment, KeyedBytes> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<KeyedBytes> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+  private final Policy policy;
+  private transient AvroCodec<ModerationVerdict> verdictCodec;
+  private transient AvroCodec<DeadLetter> deadLetterCodec;
+  private transient Counter[] decisions;
+  private transient Counter deadLetters;
+
+  public PolicyFunction(Policy policy) {
+    this.policy = policy;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    verdictCodec = AvroCodec.verdicts();
+    deadLetterCodec = AvroCodec.deadLetters();
+    var group = getRuntimeContext().getMetricGroup().addGroup("moderation");
+    var values = dev.streammod.connectors.avro.Decision.values();
+    decisions = new Counter[values.length];
+    for (var d : values) {
+      decisions[d.ordinal()] = group.counter("verdicts_" + d.name().toLowerCase());
+    }
+    deadLetters = group.counter("dead_letters");
+  }
+
+  @Override
+  public void processElement(ScoredSegment s, Context ctx, Collector<KeyedBytes> out) {
+    long now = System.currentTimeMillis();
+    ModerationVerdict verdict = Verdicts.verdict(s, policy, now);
+    decisions[verdict.getDecision().ordinal()].inc();
+    out.collect(record(s.streamId, verdictCodec.encode(verdict)));
+    if (s.failed()) {
+      deadLetters.inc();
+      ctx.output(DEAD_LETTERS, record(s.streamId, deadLetterCodec.encode(Verdicts.deadLetter(s, now))));
+    }
+  }
+
+  private static KeyedBytes record(String key, byte[] value) {
+    KeyedBytes k = new KeyedBytes();
+    k.key = key;
+    k.value = value;
+    return k;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.streammod.pipeline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streammod.connectors.avro.Decision;
+import dev.streammod.models.ExecutionDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class SettingsLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsAreComplete() {
+    JobSettings s = SettingsLoader.load(null, Map.of());
+    assertThat(s.kafka().segmentsTopic()).isEqualTo("video.segments");
+    assertThat(s.kafka().verdictsTopic()).isEqualTo("moderation.verdicts");
+    assertThat(s.kafka().deadLetterTopic()).isEqualTo("video.segments.dlq");
+    assertThat(s.model().executionDevice()).isEqualTo(ExecutionDevice.AUTO);
+    assertThat(s.decoder().sampling()).isEqualTo("keyframes");
+    assertThat(s.batching().maxBatchSize()).isEqualTo(32);
+    assertThat(s.policy().rules()).isNotEmpty();
+  }
+
+  @Test
+  void fileThenOverrides() throws Exception {
+    Path f = dir.resolve("job.yaml");
+    Files.writeString(
+        f,
+        """
+        kafka:
+          bootstrap-servers: broker-a:9092
+          group-id: moderation-eu
+        model:
+          name: nsfw
+          device: cpu
+        decoder:
+          sampling: "fps:2"
+        batching:
+          max-batch-size: 64
+          queue-capacity-frames: 1024
+        policy:
+          rules:
+            - name: explicit
+              labels: [Porn, Hentai]
+              threshold: 0.8
+              decision: BLOCK
+        """);
+    JobSettings s =
+        SettingsLoader.load(
+            f, Map.of("kafka.bootstrap-servers", "broker-b:9092", "job.parallelism", "4"));
+    assertThat(s.kafka().bootstrapServers()).isEqualTo("broker-b:9092");
+    assertThat(s.kafka().groupId()).isEqualTo("moderation-eu");
+    assertThat(s.model().name()).isEqualTo("nsfw");
+    assertThat(s.model().executionDevice()).isEqualTo(ExecutionDevice.CPU);
+    assertThat(s.decoder().samplingPolicy().toString()).contains("2");
+    assertThat(s.batching().maxBatchSize()).isEqualTo(64);
+    assertThat(s.job().parallelism()).isEqualTo(4);
+    assertThat(s.policy().rules()).hasSize(1);
+    assertThat(s.policy().rules().get(0).decision()).isEqualTo(Decision.BLOCK);
+  }
+
+  @Test
+  void badValuesNameTheirField() {
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("batching.max-batch-size", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("batching.max-batch-size")
+        .hasMessageContaining("0");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("model.device", "tpu")))
+        .hasMessageContaining("model.device")
+        .hasMessageContaining("'tpu'");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("decoder.sampling", "sometimes")))
+        .hasMessageContaining("decoder.sampling");
+  }
+
+  @Test
+  void unknownKeysAreRefused() {
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("kafka.bootstrap", "x:1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bootstrap");
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> SettingsLoader.load(missing, Map.of()))
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void shippedExampleConfigurationLoads() {
+    Path example = Path.of("..", "deploy", "config", "moderation.yaml");
+    JobSettings s = SettingsLoader.load(example, Map.of());
+    assertThat(s.kafka().bootstrapServers()).isNotBlank();
+  }
+}

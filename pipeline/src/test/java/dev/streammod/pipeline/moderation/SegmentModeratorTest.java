@@ -1,0 +1,137 @@
+package dev.streammod.pipeline.moderation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streammod.connectors.AvroCodec;
+import dev.streammod.connectors.RawRecord;
+import dev.streammod.connectors.avro.VideoSegment;
+import dev.streammod.decoders.DecoderSettings;
+import dev.streammod.decoders.SamplingPolicy;
+import dev.streammod.decoders.SegmentDecoder;
+import dev.streammod.decoders.synthetic.SceneKind;
+import dev.streammod.decoders.synthetic.SyntheticSegments;
+import dev.streammod.models.EngineOptions;
+import dev.streammod.models.ExecutionDevice;
+import dev.streammod.models.ModelArtifact;
+import dev.streammod.models.batching.BatcherSettings;
+import dev.streammod.models.batching.SharedBatchers;
+import dev.streammod.models.testing.ColourStatsModel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The moderation step through real FFmpeg decoding and a real ONNX Runtime session, no Flink. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SegmentModeratorTest {
+  @TempDir static Path repository;
+  private static SharedBatchers.Lease lease;
+  private static ExecutorService pool;
+  private static SegmentModerator moderator;
+  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
+
+  @BeforeAll
+  static void setUp() {
+    ModelArtifact artifact = ColourStatsModel.write(repository, 64, 64);
+    lease =
+        SharedBatchers.acquire(
+            artifact,
+            EngineOptions.builder().device(ExecutionDevice.CPU).build(),
+            BatcherSettings.builder().build());
+    SegmentDecoder decoder =
+        new SegmentDecoder(
+            DecoderSettings.builder().width(64).height(64).sampling(SamplingPolicy.keyframes()).build());
+    pool = Executors.newFixedThreadPool(2);
+    moderator = new SegmentModerator(decoder, lease.batcher(), lease.config(), Set.of("red"), pool);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    pool.shutdownNow();
+    lease.close();
+  }
+
+  private static RawRecord record(String stream, long seq, byte[] payload) {
+    VideoSegment s =
+        VideoSegment.newBuilder()
+            .setStreamId(stream)
+            .setSequence(seq)
+            .setContainer("mpegts")
+            .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+            .build();
+    return raw(stream, CODEC.encode(s));
+  }
+
+  private static RawRecord raw(String key, byte[] value) {
+    RawRecord r = new RawRecord();
+    r.topic = "video.segments";
+    r.partition = 0;
+    r.offset = 5;
+    r.timestamp = System.currentTimeMillis();
+    r.key = key.getBytes(StandardCharsets.UTF_8);
+    r.value = value;
+    return r;
+  }
+
+  @Test
+  void redSegmentScoresRedOnEverySampledKeyframe() throws Exception {
+    byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.RED, 320, 240, 15, 2.0, 1, 0);
+    ScoredSegment s = moderator.moderate(record("a", 3, ts)).get(30, TimeUnit.SECONDS);
+    assertThat(s.failed()).as("%s", s).isFalse();
+    assertThat(s.streamId).isEqualTo("a");
+    assertThat(s.sequence).isEqualTo(3);
+    assertThat(s.framesSampled).isEqualTo(2);
+    assertThat(s.topLabel).isEqualTo("red");
+    assertThat(s.scores[1]).isGreaterThan(0.8f);
+    assertThat(s.worstFrameOffsetMs).isBetween(0L, 2000L);
+    assertThat(s.decodeMs).isPositive();
+    assertThat(s.value).as("bytes are kept only for failures").isNull();
+  }
+
+  @Test
+  void neutralSegmentScoresNeutral() throws Exception {
+    byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 2, 0);
+    ScoredSegment s = moderator.moderate(record("b", 0, ts)).get(30, TimeUnit.SECONDS);
+    assertThat(s.failed()).isFalse();
+    assertThat(s.topLabel).isEqualTo("neutral");
+    assertThat(s.scores[1]).isLessThan(0.5f);
+  }
+
+  @Test
+  void corruptSegmentIsADecodeFailureThatKeepsTheRecord() throws Exception {
+    byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 3, 0);
+    RawRecord r = record("c", 9, SyntheticSegments.corrupt(ts, 11));
+    ScoredSegment s = moderator.moderate(r).get(30, TimeUnit.SECONDS);
+    assertThat(s.errorStage).isEqualTo("DECODE");
+    assertThat(s.errorCode).isNotBlank();
+    assertThat(s.errorMessage).isNotBlank();
+    assertThat(s.streamId).isEqualTo("c");
+    assertThat(s.sequence).isEqualTo(9);
+    assertThat(s.value).isEqualTo(r.value);
+  }
+
+  @Test
+  void recordThatIsNotAvroIsNamedByItsKey() throws Exception {
+    ScoredSegment s =
+        moderator.moderate(raw("stream-x", "garbage".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+    assertThat(s.errorStage).isEqualTo("DESERIALIZE");
+    assertThat(s.errorCode).isEqualTo("NOT_SINGLE_OBJECT");
+    assertThat(s.streamId).isEqualTo("stream-x");
+    assertThat(s.sequence).isEqualTo(-1);
+  }
+
+  @Test
+  void segmentWithoutPayloadIsAFetchFailure() throws Exception {
+    ScoredSegment s = moderator.moderate(record("d", 1, null)).get(30, TimeUnit.SECONDS);
+    assertThat(s.errorStage).isEqualTo("FETCH");
+    assertThat(s.errorMessage).contains("payload");
+  }
+}

@@ -1,0 +1,80 @@
+package dev.streammod.pipeline.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streammod.connectors.avro.Decision;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class PolicyTest {
+  private static final String[] NSFW = {"Drawing", "Hentai", "Neutral", "Porn", "Sexy"};
+
+  private final Policy policy =
+      new Policy(
+          List.of(
+              PolicyRule.of("sexy-review", Decision.REVIEW, 0.6, "Sexy"),
+              PolicyRule.of("explicit-block", Decision.BLOCK, 0.8, "Porn", "Hentai")));
+
+  @Test
+  void summedLabelsBlock() {
+    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0f, 0.45f, 0.1f, 0.4f, 0.05f});
+    assertThat(o).isEqualTo(new PolicyOutcome(Decision.BLOCK, "explicit-block"));
+  }
+
+  @Test
+  void blockRulesWinOverReviewRulesWrittenFirst() {
+    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0f, 0f, 0f, 0.9f, 0.7f});
+    assertThat(o.decision()).isEqualTo(Decision.BLOCK);
+  }
+
+  @Test
+  void reviewBelowBlock() {
+    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0f, 0f, 0.3f, 0.1f, 0.6f});
+    assertThat(o).isEqualTo(new PolicyOutcome(Decision.REVIEW, "sexy-review"));
+  }
+
+  @Test
+  void nothingFiresMeansAllow() {
+    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0.5f, 0f, 0.5f, 0f, 0f});
+    assertThat(o).isEqualTo(new PolicyOutcome(Decision.ALLOW, Policy.DEFAULT_RULE));
+  }
+
+  @Test
+  void thresholdIsInclusive() {
+    Policy p = new Policy(List.of(PolicyRule.of("r", Decision.BLOCK, 0.5, "red")));
+    assertThat(p.evaluate(new String[] {"neutral", "red"}, new float[] {0.5f, 0.5f}).decision())
+        .isEqualTo(Decision.BLOCK);
+  }
+
+  @Test
+  void unknownLabelIsNamed() {
+    assertThatThrownBy(() -> policy.checkLabels(List.of("neutral", "red"), "colour-stats"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("explicit-block")
+        .hasMessageContaining("'Porn'")
+        .hasMessageContaining("colour-stats")
+        .hasMessageContaining("[neutral, red]");
+  }
+
+  @Test
+  void invalidRulesAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> PolicyRule.of("bad", Decision.BLOCK, 1.5, "red"))
+        .hasMessageContaining("'bad'")
+        .hasMessageContaining("1.5");
+    assertThatThrownBy(() -> PolicyRule.of("allow", Decision.ALLOW, 0.5, "red"))
+        .hasMessageContaining("BLOCK or REVIEW");
+    assertThatThrownBy(() -> new PolicyRule("empty", List.of(), 0.5, Decision.BLOCK))
+        .hasMessageContaining("'empty'");
+    assertThatThrownBy(
+            () ->
+                new Policy(
+                    List.of(
+                        PolicyRule.of("dup", Decision.BLOCK, 0.5, "red"),
+                        PolicyRule.of("dup", Decision.REVIEW, 0.4, "red"))))
+        .hasMessageContaining("'dup'");
+  }
+}
