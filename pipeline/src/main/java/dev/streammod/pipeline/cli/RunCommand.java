@@ -44,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
       description = "Override any configuration key, e.g. --set batching.max-batch-size=64.")
   Map<String, String> set = new LinkedHashMap<>();
 
+  @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML (rules); default: the one shipped for the model.")
+  Path policy;
+
   @Option(names = "--create-topics", description = "Create the job's topics when missing.")
   boolean createTopics;
 
@@ -58,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
     putIf(overrides, "model.name", model);
     putIf(overrides, "job.parallelism", parallelism == null ? null : parallelism.toString());
     JobSettings settings = SettingsLoader.load(config, overrides);
+    if (policy != null) {
+      settings = settings.withPolicy(dev.streammod.pipeline.policy.Policy.read(policy));
+    }
     if (createTopics) {
       TopicAdmin.ensureTopics(
           settings.kafka().bootstrapServers(),

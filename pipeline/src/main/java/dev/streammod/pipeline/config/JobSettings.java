@@ -20,7 +20,12 @@ public record JobSettings(
     decoder = decoder == null ? new DecoderOptions(null, null, null, null) : decoder;
     batching = batching == null ? new BatchingOptions(null, null, null) : batching;
     job = job == null ? new RuntimeOptions(null, null, null, null) : job;
-    policy = policy == null || policy.rules().isEmpty() ? Policy.colourStatsDefault() : policy;
+    policy = policy == null || policy.rules().isEmpty() ? Policy.defaultFor(model.name()) : policy;
+  }
+
+  /** The same settings with another policy. */
+  public JobSettings withPolicy(Policy newPolicy) {
+    return new JobSettings(kafka, model, decoder, batching, job, newPolicy);
   }
 
   /** All defaults. */

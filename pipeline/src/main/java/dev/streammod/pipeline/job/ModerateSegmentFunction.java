@@ -16,8 +16,6 @@ import dev.streammod.pipeline.moderation.SegmentModerator;
 import dev.streammod.pipeline.policy.Policy;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -106,9 +104,8 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
               return t;
             },
             new ThreadPoolExecutor.CallerRunsPolicy());
-    Set<String> riskLabels = new HashSet<>();
-    policy.rules().forEach(r -> riskLabels.addAll(r.labels()));
-    moderator = new SegmentModerator(decoder, lease.batcher(), config, riskLabels, decodePool);
+    moderator =
+        new SegmentModerator(decoder, lease.batcher(), config, policy.riskLabels(), decodePool);
     var group = getRuntimeContext().getMetricGroup().addGroup("moderation");
     segmentsIn = group.counter("segments_in");
     framesDecoded = group.counter("frames_sampled");

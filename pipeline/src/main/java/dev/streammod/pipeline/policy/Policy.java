@@ -1,6 +1,17 @@
 package dev.streammod.pipeline.policy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import dev.streammod.connectors.avro.Decision;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -30,12 +41,63 @@ public record Policy(@JsonProperty("rules") List<PolicyRule> rules) implements S
     rules = List.copyOf(ordered);
   }
 
-  /** The policy for the shipped colour-statistics model. */
+  /** The policy shipped for the colour-statistics model. */
   public static Policy colourStatsDefault() {
-    return new Policy(
-        List.of(
-            PolicyRule.of("red-block", Decision.BLOCK, 0.8, "red"),
-            PolicyRule.of("red-review", Decision.REVIEW, 0.5, "red")));
+    return defaultFor("colour-stats");
+  }
+
+  /** The policy shipped for a model ({@code policies/<model>.yaml} on the classpath). */
+  public static Policy defaultFor(String modelName) {
+    String resource = "policies/" + modelName + ".yaml";
+    try (InputStream in = Policy.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException(
+            "no policy was given and none is shipped for model '"
+                + modelName
+                + "'; write one (see deploy/config/moderation.yaml) and pass it with --policy or policy.rules");
+      }
+      return parse(in, "classpath:" + resource);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  /** Reads a policy file: a YAML mapping with {@code rules}. */
+  public static Policy read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("policy file " + file + " does not exist");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in, file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read policy file " + file, e);
+    }
+  }
+
+  private static Policy parse(InputStream in, String source) throws IOException {
+    try {
+      Policy p = YAML.readValue(in, Policy.class);
+      if (p == null || p.rules().isEmpty()) {
+        throw new IllegalArgumentException("policy " + source + " has no rules");
+      }
+      return p;
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalArgumentException("invalid policy " + source + ": " + cause.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("invalid policy " + source + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Labels the rules act on: the worst frame of a segment is the one scoring highest on them. */
+  public Set<String> riskLabels() {
+    Set<String> labels = new LinkedHashSet<>();
+    rules.forEach(r -> labels.addAll(r.labels()));
+    return labels;
   }
 
   /** Fails with a message naming the rule and label when a rule names a label the model lacks. */

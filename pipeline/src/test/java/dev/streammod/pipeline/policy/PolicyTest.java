@@ -61,6 +61,36 @@ class PolicyTest {
   }
 
   @Test
+  void shippedPoliciesMatchTheirModels() {
+    assertThat(Policy.defaultFor("nsfw-mobilenet-v2").riskLabels())
+        .containsExactlyInAnyOrder("Porn", "Hentai", "Sexy");
+    assertThat(Policy.defaultFor("colour-stats").evaluate(new String[] {"neutral", "red"}, new float[] {0.1f, 0.9f}))
+        .isEqualTo(new PolicyOutcome(Decision.BLOCK, "red-block"));
+    assertThatThrownBy(() -> Policy.defaultFor("no-such-model"))
+        .hasMessageContaining("'no-such-model'")
+        .hasMessageContaining("--policy");
+  }
+
+  @Test
+  void policyFileIsReadAndCheckedWithItsName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path ok = dir.resolve("ok.yaml");
+    java.nio.file.Files.writeString(
+        ok, "rules:\n  - {name: sexy, labels: [Sexy], threshold: 0.6, decision: REVIEW}\n");
+    assertThat(Policy.read(ok).rules()).singleElement().satisfies(r -> assertThat(r.name()).isEqualTo("sexy"));
+    java.nio.file.Path bad = dir.resolve("bad.yaml");
+    java.nio.file.Files.writeString(
+        bad, "rules:\n  - {name: sexy, labels: [Sexy], threshold: 2.5, decision: REVIEW}\n");
+    assertThatThrownBy(() -> Policy.read(bad))
+        .hasMessageContaining(bad.toString())
+        .hasMessageContaining("'sexy'")
+        .hasMessageContaining("2.5");
+    java.nio.file.Path typo = dir.resolve("typo.yaml");
+    java.nio.file.Files.writeString(typo, "rule: []\n");
+    assertThatThrownBy(() -> Policy.read(typo)).hasMessageContaining(typo.toString());
+  }
+
+  @Test
   void invalidRulesAreRefusedWithTheirName() {
     assertThatThrownBy(() -> PolicyRule.of("bad", Decision.BLOCK, 1.5, "red"))
         .hasMessageContaining("'bad'")
