@@ -3,6 +3,7 @@ package dev.streammod.connectors;
 import dev.streammod.connectors.AvroDecodeException.Reason;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.ModerationVerdict;
+import dev.streammod.connectors.avro.StreamStats;
 import dev.streammod.connectors.avro.VideoSegment;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,10 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
   public static AvroCodec<DeadLetter> deadLetters() {
     return new AvroCodec<>(DeadLetter.class);
+  }
+
+  public static AvroCodec<StreamStats> streamStats() {
+    return new AvroCodec<>(StreamStats.class);
   }
 
   /** A codec for any generated record class; older schemas are looked up by its simple name. */

@@ -20,6 +20,16 @@ public enum DecodeErrorCode {
    * More than {@link DecoderSettings#maxDecodedFrames()} frames were read before sampling ended.
    */
   TOO_MANY_FRAMES,
+  /**
+   * The picture has more than {@link DecoderSettings#maxPixels()} pixels (width x height), in the
+   * stream header or in a decoded frame; refused before the decoder allocates it.
+   */
+  FRAME_TOO_LARGE,
+  /**
+   * Decoding took longer than {@link DecoderSettings#decodeTimeout()}; the segment was abandoned
+   * and its native resources released.
+   */
+  DECODE_TIMEOUT,
   /** A bug or an unexpected runtime failure in this module or in the native libraries. */
   INTERNAL
 }

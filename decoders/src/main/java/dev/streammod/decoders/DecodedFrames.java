@@ -22,9 +22,13 @@ public final class DecodedFrames implements DecodeResult {
   private final String codec;
   private final int sourceWidth;
   private final int sourceHeight;
+  private final int framesDecoded;
+  private final int rotationDegrees;
+  private final boolean hardwareDecoded;
 
   /**
-   * Public so that callers can build fixtures without FFmpeg. Takes ownership of both arrays.
+   * Public so that callers can build fixtures without FFmpeg. Takes ownership of both arrays. No
+   * rotation, CPU decoded.
    *
    * @throws IllegalArgumentException when the sizes do not agree
    */
@@ -39,7 +43,52 @@ public final class DecodedFrames implements DecodeResult {
       String codec,
       int sourceWidth,
       int sourceHeight) {
+    this(
+        width,
+        height,
+        timestampsMicros,
+        rgb,
+        framesRead,
+        decodeMillis,
+        container,
+        codec,
+        sourceWidth,
+        sourceHeight,
+        timestampsMicros.length,
+        0,
+        false);
+  }
+
+  /**
+   * As the shorter constructor, plus the frames the codec decoded, the rotation applied and whether
+   * a GPU decoded the frames.
+   *
+   * @param framesDecoded frames the video decoder produced, kept or not (>= count)
+   * @param rotationDegrees clockwise turn applied to make the frames upright: 0, 90, 180 or 270
+   * @throws IllegalArgumentException when the sizes do not agree or the rotation is not one of those
+   */
+  public DecodedFrames(
+      int width,
+      int height,
+      long[] timestampsMicros,
+      byte[] rgb,
+      int framesRead,
+      double decodeMillis,
+      String container,
+      String codec,
+      int sourceWidth,
+      int sourceHeight,
+      int framesDecoded,
+      int rotationDegrees,
+      boolean hardwareDecoded) {
     Objects.requireNonNull(timestampsMicros, "timestampsMicros");
+    if (rotationDegrees != 0
+        && rotationDegrees != 90
+        && rotationDegrees != 180
+        && rotationDegrees != 270) {
+      throw new IllegalArgumentException(
+          "rotationDegrees must be 0, 90, 180 or 270, but was " + rotationDegrees);
+    }
     Objects.requireNonNull(rgb, "rgb");
     if (width < 1 || height < 1) {
       throw new IllegalArgumentException(
@@ -74,6 +123,9 @@ public final class DecodedFrames implements DecodeResult {
     this.codec = Objects.requireNonNullElse(codec, "");
     this.sourceWidth = sourceWidth;
     this.sourceHeight = sourceHeight;
+    this.framesDecoded = framesDecoded;
+    this.rotationDegrees = rotationDegrees;
+    this.hardwareDecoded = hardwareDecoded;
   }
 
   /** Number of sampled frames, at least 1. */
@@ -121,11 +173,19 @@ public final class DecodedFrames implements DecodeResult {
   }
 
   /**
-   * Frames the decoder went through, decoded or skipped. With key-frame sampling the skipped frames
-   * are not decoded, so this is estimated from the stream's frame rate.
+   * Video packets (frames) the demuxer read, decoded or skipped, until the sample was complete or
+   * the segment ended.
    */
   public int framesRead() {
     return framesRead;
+  }
+
+  /**
+   * Frames the video decoder actually produced: with key-frame sampling only the key frames, with
+   * fixed-rate sampling every frame read (of which only the kept ones are converted to RGB).
+   */
+  public int framesDecoded() {
+    return framesDecoded;
   }
 
   /** Wall time of the whole decode call: demux, decode, scale, copy. */
@@ -143,7 +203,20 @@ public final class DecodedFrames implements DecodeResult {
     return codec;
   }
 
-  /** Coded width of the source video before scaling. */
+  /**
+   * Clockwise turn (0, 90, 180, 270) applied so that the frames are upright, from the stream's
+   * display matrix; a mirror image in the matrix is undone too but not reported here.
+   */
+  public int rotationDegrees() {
+    return rotationDegrees;
+  }
+
+  /** Whether NVDEC decoded the frames (see {@link HardwareDecode}); false for the CPU decoders. */
+  public boolean hardwareDecoded() {
+    return hardwareDecoded;
+  }
+
+  /** Coded width of the source video before scaling (and before rotation). */
   public int sourceWidth() {
     return sourceWidth;
   }
@@ -169,8 +242,12 @@ public final class DecodedFrames implements DecodeResult {
         + container
         + ", codec="
         + codec
+        + (rotationDegrees != 0 ? ", rotated=" + rotationDegrees : "")
+        + (hardwareDecoded ? ", hardware" : "")
         + ", framesRead="
         + framesRead
+        + ", framesDecoded="
+        + framesDecoded
         + ", decodeMillis="
         + String.format(java.util.Locale.ROOT, "%.2f", decodeMillis)
         + "}";

@@ -1,5 +1,6 @@
 package dev.streammod.decoders;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,17 @@ public final class DecoderSettings {
   public static final long DEFAULT_MAX_PAYLOAD_BYTES = 64L * 1024 * 1024;
   public static final long DEFAULT_MAX_DECODED_FRAMES = 2000;
 
+  /** 4096 x 2304: 4K UHD and DCI 4K pass, 8K is refused unless configured. */
+  public static final long DEFAULT_MAX_PIXELS = 4096L * 2304;
+
+  public static final Duration DEFAULT_DECODE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Largest decode timeout accepted: a segment that needs longer is not a live segment. */
+  public static final Duration MAX_DECODE_TIMEOUT = Duration.ofHours(1);
+
+  /** Largest per-decode thread count accepted. */
+  public static final int MAX_DECODER_THREADS = 64;
+
   private static final DecoderSettings DEFAULTS = builder().build();
 
   private final int width;
@@ -28,6 +40,11 @@ public final class DecoderSettings {
   private final int maxFrames;
   private final long maxPayloadBytes;
   private final long maxDecodedFrames;
+  private final AspectMode aspect;
+  private final long maxPixels;
+  private final Duration decodeTimeout;
+  private final HardwareDecode hardware;
+  private final int decoderThreads;
 
   private DecoderSettings(Builder b) {
     this.width = b.width;
@@ -36,9 +53,17 @@ public final class DecoderSettings {
     this.maxFrames = b.maxFrames;
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxDecodedFrames = b.maxDecodedFrames;
+    this.aspect = b.aspect;
+    this.maxPixels = b.maxPixels;
+    this.decodeTimeout = b.decodeTimeout;
+    this.hardware = b.hardware;
+    this.decoderThreads = b.decoderThreads;
   }
 
-  /** 224x224, key frames, at most 8 frames, 64 MiB payloads, 2000 frames read. */
+  /**
+   * 224x224 stretched, key frames, at most 8 frames, 64 MiB payloads, 2000 frames read, 4096x2304
+   * pixels, 10 s per segment, CPU decoding on one thread.
+   */
   public static DecoderSettings defaults() {
     return DEFAULTS;
   }
@@ -54,7 +79,12 @@ public final class DecoderSettings {
         .sampling(sampling)
         .maxFrames(maxFrames)
         .maxPayloadBytes(maxPayloadBytes)
-        .maxDecodedFrames(maxDecodedFrames);
+        .maxDecodedFrames(maxDecodedFrames)
+        .aspect(aspect)
+        .maxPixels(maxPixels)
+        .decodeTimeout(decodeTimeout)
+        .hardware(hardware)
+        .decoderThreads(decoderThreads);
   }
 
   /** Output frame width in pixels (the model's input width). */
@@ -90,6 +120,40 @@ public final class DecoderSettings {
     return maxDecodedFrames;
   }
 
+  /** How the picture is fitted to the output size; {@link AspectMode#STRETCH} by default. */
+  public AspectMode aspect() {
+    return aspect;
+  }
+
+  /**
+   * Largest picture (width x height of the coded video) decoded; larger ones fail with {@link
+   * DecodeErrorCode#FRAME_TOO_LARGE} before the decoder allocates them.
+   */
+  public long maxPixels() {
+    return maxPixels;
+  }
+
+  /**
+   * Wall time one segment may take from open to the last frame; then it fails with {@link
+   * DecodeErrorCode#DECODE_TIMEOUT}.
+   */
+  public Duration decodeTimeout() {
+    return decodeTimeout;
+  }
+
+  /** GPU decoding; {@link HardwareDecode#NONE} by default. */
+  public HardwareDecode hardware() {
+    return hardware;
+  }
+
+  /**
+   * Threads one decode may use inside FFmpeg; 1 by default, because parallelism comes from decoding
+   * several segments at once.
+   */
+  public int decoderThreads() {
+    return decoderThreads;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof DecoderSettings s
@@ -98,12 +162,28 @@ public final class DecoderSettings {
         && sampling.equals(s.sampling)
         && maxFrames == s.maxFrames
         && maxPayloadBytes == s.maxPayloadBytes
-        && maxDecodedFrames == s.maxDecodedFrames;
+        && maxDecodedFrames == s.maxDecodedFrames
+        && aspect == s.aspect
+        && maxPixels == s.maxPixels
+        && decodeTimeout.equals(s.decodeTimeout)
+        && hardware == s.hardware
+        && decoderThreads == s.decoderThreads;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(width, height, sampling, maxFrames, maxPayloadBytes, maxDecodedFrames);
+    return Objects.hash(
+        width,
+        height,
+        sampling,
+        maxFrames,
+        maxPayloadBytes,
+        maxDecodedFrames,
+        aspect,
+        maxPixels,
+        decodeTimeout,
+        hardware,
+        decoderThreads);
   }
 
   @Override
@@ -120,6 +200,16 @@ public final class DecoderSettings {
         + maxPayloadBytes
         + ", maxDecodedFrames="
         + maxDecodedFrames
+        + ", aspect="
+        + aspect
+        + ", maxPixels="
+        + maxPixels
+        + ", decodeTimeout="
+        + decodeTimeout
+        + ", hardware="
+        + hardware
+        + ", decoderThreads="
+        + decoderThreads
         + "}";
   }
 
@@ -131,6 +221,11 @@ public final class DecoderSettings {
     private int maxFrames = DEFAULT_MAX_FRAMES;
     private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private long maxDecodedFrames = DEFAULT_MAX_DECODED_FRAMES;
+    private AspectMode aspect = AspectMode.STRETCH;
+    private long maxPixels = DEFAULT_MAX_PIXELS;
+    private Duration decodeTimeout = DEFAULT_DECODE_TIMEOUT;
+    private HardwareDecode hardware = HardwareDecode.NONE;
+    private int decoderThreads = 1;
 
     private Builder() {}
 
@@ -166,6 +261,31 @@ public final class DecoderSettings {
 
     public Builder maxDecodedFrames(long maxDecodedFrames) {
       this.maxDecodedFrames = maxDecodedFrames;
+      return this;
+    }
+
+    public Builder aspect(AspectMode aspect) {
+      this.aspect = aspect;
+      return this;
+    }
+
+    public Builder maxPixels(long maxPixels) {
+      this.maxPixels = maxPixels;
+      return this;
+    }
+
+    public Builder decodeTimeout(Duration decodeTimeout) {
+      this.decodeTimeout = decodeTimeout;
+      return this;
+    }
+
+    public Builder hardware(HardwareDecode hardware) {
+      this.hardware = hardware;
+      return this;
+    }
+
+    public Builder decoderThreads(int decoderThreads) {
+      this.decoderThreads = decoderThreads;
       return this;
     }
 
@@ -206,6 +326,29 @@ public final class DecoderSettings {
                 + maxFrames
                 + "), but was "
                 + maxDecodedFrames);
+      }
+      if (aspect == null) {
+        throw new IllegalArgumentException("aspect must not be null");
+      }
+      if (maxPixels < 1) {
+        throw new IllegalArgumentException("maxPixels must be >= 1, but was " + maxPixels);
+      }
+      if (decodeTimeout == null
+          || decodeTimeout.isNegative()
+          || decodeTimeout.isZero()
+          || decodeTimeout.compareTo(MAX_DECODE_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "decodeTimeout must be in (0, " + MAX_DECODE_TIMEOUT + "], but was " + decodeTimeout);
+      }
+      if (hardware == null) {
+        throw new IllegalArgumentException("hardware must not be null");
+      }
+      if (decoderThreads < 1 || decoderThreads > MAX_DECODER_THREADS) {
+        throw new IllegalArgumentException(
+            "decoderThreads must be in [1, "
+                + MAX_DECODER_THREADS
+                + "], but was "
+                + decoderThreads);
       }
       return new DecoderSettings(this);
     }

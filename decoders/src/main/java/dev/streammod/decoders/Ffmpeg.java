@@ -1,16 +1,16 @@
 package dev.streammod.decoders;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swresample;
 import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,21 +29,24 @@ final class Ffmpeg {
           Map.entry("cmaf", "mp4"),
           Map.entry("m4s", "mp4"),
           Map.entry("video/mp4", "mp4"),
+          Map.entry("mov", "mp4"),
+          Map.entry("video/quicktime", "mp4"),
           Map.entry("mkv", "matroska"),
+          Map.entry("webm", "matroska"),
           Map.entry("video/webm", "matroska"),
-          Map.entry("video/x-matroska", "matroska"));
-
-  private static final Pattern JAVACV_NOISE =
-      Pattern.compile(
-          "\\s*\\((For more details, make sure FFmpegLogCallback\\.set\\(\\) has been called"
-              + "|Has setFormat\\(\\) been called\\?)\\.?\\)");
-  private static final Pattern STREAM_NAME = Pattern.compile("\"java\\.io\\.[A-Za-z]+@[0-9a-f]+\"");
+          Map.entry("video/x-matroska", "matroska"),
+          Map.entry("video/x-flv", "flv"),
+          Map.entry("m2v", "mpegvideo"));
 
   private static final Class<?>[] NEEDED = {
     avutil.class, swresample.class, avcodec.class, avformat.class, swscale.class
   };
 
   private static final Throwable LOAD_FAILURE = load();
+
+  /** {@code AVERROR(EAGAIN)}: the decoder wants more input before it gives a frame. */
+  static final int EAGAIN =
+      LOAD_FAILURE == null ? org.bytedeco.ffmpeg.presets.avutil.AVERROR_EAGAIN() : -11;
 
   private Ffmpeg() {}
 
@@ -95,11 +98,22 @@ final class Ffmpeg {
     return f != null && !f.isNull();
   }
 
-  /** A JavaCV message without its generic advice and object hash codes, stable for logs. */
-  static String clean(FrameGrabber.Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    m = JAVACV_NOISE.matcher(m).replaceAll("");
-    m = STREAM_NAME.matcher(m).replaceAll("<in-memory payload>");
-    return m.trim();
+  /** An FFmpeg error code as {@code "-1094995529 (Invalid data found when processing input)"}. */
+  static String errorString(int error) {
+    byte[] buffer = new byte[256];
+    if (avutil.av_strerror(error, buffer, buffer.length) < 0) {
+      return Integer.toString(error);
+    }
+    int n = 0;
+    while (n < buffer.length && buffer[n] != 0) {
+      n++;
+    }
+    return error + " (" + new String(buffer, 0, n, StandardCharsets.UTF_8) + ")";
+  }
+
+  /** FFmpeg's name of a pixel format, e.g. {@code "yuv420p10le"}. */
+  static String pixelFormatName(int format) {
+    BytePointer name = avutil.av_get_pix_fmt_name(format);
+    return name == null || name.isNull() ? "pix_fmt " + format : name.getString();
   }
 }

@@ -1,16 +1,27 @@
 package dev.streammod.decoders;
 
-import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVFrameSideData;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,35 +29,50 @@ import org.slf4j.LoggerFactory;
  * Decodes one media segment held in memory into sampled RGB frames of the model's input size.
  *
  * <p>Thread-safe: the instance holds only its immutable settings, and every {@code decode} call
- * opens its own FFmpeg demuxer and decoder on the payload and releases them before returning, so
- * any number of threads may share one instance. Opening and releasing take a JVM-wide lock inside
- * JavaCV; decoding itself runs in parallel. Construction is cheap (after the first one, which loads
- * FFmpeg).
+ * opens its own FFmpeg demuxer, decoder and scaler on the payload and frees them before returning,
+ * so any number of threads may share one instance. No JVM-wide lock is taken. Construction is cheap
+ * (after the first one, which loads FFmpeg).
  *
  * <p>Decoding never throws for bad input: every problem with the bytes or the hint comes back as a
  * {@link DecodeFailure}. Only programming errors (a bad {@code maxFrames} argument) throw.
  *
- * <p>How: FFmpeg demuxes from a seekable in-memory stream (so progressive MP4 with its index at the
- * end works too), never opens an audio decoder, decodes video single-threaded (parallelism comes
- * from concurrent segments), and lets swscale scale and convert to RGB24 in one step. Frames are
- * scaled to the output size without keeping the aspect ratio. With {@link SamplingPolicy.Keyframes}
- * the decoder is told to skip non-key frames ({@code skip_frame=nokey}), so they cost only
- * demuxing.
+ * <p>How: FFmpeg's own API (no JavaCV grabber) demuxes from a seekable in-memory stream (so
+ * progressive MP4 with its index at the end works too); streams other than the chosen video stream
+ * are discarded by the demuxer, so audio is never decoded. Video is decoded on {@link
+ * DecoderSettings#decoderThreads()} threads (1 by default: parallelism comes from concurrent
+ * segments). With {@link SamplingPolicy.Keyframes} non-key packets are not sent to the decoder at
+ * all, and the decoder is told to skip non-key frames ({@code skip_frame=nokey}) as well. Each kept
+ * frame is cropped (for {@link AspectMode#CENTER_CROP}), scaled and converted to RGB24 by one
+ * swscale call, then padded ({@link AspectMode#LETTERBOX}) and turned upright following the
+ * stream's display matrix.
+ *
+ * <p>Limits: {@link DecoderSettings#maxPayloadBytes()} before FFmpeg sees the bytes, {@link
+ * DecoderSettings#maxPixels()} from the stream header and again per frame (the decoders also refuse
+ * to allocate larger pictures), {@link DecoderSettings#maxDecodedFrames()} per segment, and {@link
+ * DecoderSettings#decodeTimeout()}, checked by FFmpeg's interrupt callback while it opens and probes
+ * the input, and between packets and frames.
  */
 public final class SegmentDecoder {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentDecoder.class);
 
-  /** No stream has this index: JavaCV then opens no audio decoder. */
-  private static final int NO_AUDIO_STREAM = Integer.MAX_VALUE;
+  /** {@code AV_FRAME_FLAG_KEY} of libavutil/frame.h, which the JavaCPP presets do not map. */
+  private static final int AV_FRAME_FLAG_KEY = 1 << 1;
 
   private final DecoderSettings settings;
+  private final LongSupplier nanoClock;
 
   /**
    * @throws IllegalStateException when the FFmpeg native libraries cannot be loaded
    */
   public SegmentDecoder(DecoderSettings settings) {
+    this(settings, System::nanoTime);
+  }
+
+  /** With a replaceable clock (in nanoseconds, as {@link System#nanoTime()}), for tests. */
+  SegmentDecoder(DecoderSettings settings, LongSupplier nanoClock) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     Ffmpeg.ensureLoaded();
   }
 
@@ -55,7 +81,7 @@ public final class SegmentDecoder {
   }
 
   /**
-   * Decodes a self-contained segment (MPEG-TS, MP4, Matroska, ...).
+   * Decodes a self-contained segment (MPEG-TS, MP4, Matroska/WebM, FLV, ...).
    *
    * @param payload the segment bytes; not modified, not retained
    * @param containerHint an FFmpeg demuxer name such as {@code "mpegts"} (a few aliases such as
@@ -86,11 +112,11 @@ public final class SegmentDecoder {
       throw new IllegalArgumentException(
           "maxFrames must be in [1, " + settings.maxFrames() + "], but was " + maxFrames);
     }
-    long start = System.nanoTime();
+    long start = nanoClock.getAsLong();
     DecodeResult result;
     try {
       result = decodeChecked(initSegment, payload, containerHint, maxFrames, start);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       LOG.warn("Unexpected failure while decoding a segment", e);
       result =
           new DecodeFailure(
@@ -140,8 +166,8 @@ public final class SegmentDecoder {
               + containerHint
               + "\": av_find_input_format(\""
               + format
-              + "\") found no FFmpeg demuxer; use a demuxer name such as mpegts, mp4 or"
-              + " matroska, or no hint to probe");
+              + "\") found no FFmpeg demuxer; use a demuxer name such as mpegts, mp4, matroska"
+              + " or flv, or no hint to probe");
     }
     byte[] data = payload;
     if (initLength > 0) {
@@ -149,89 +175,509 @@ public final class SegmentDecoder {
       System.arraycopy(initSegment, 0, data, 0, (int) initLength);
       System.arraycopy(payload, 0, data, (int) initLength, payload.length);
     }
-    return new Run(data, format, maxFrames, start).decode();
+    try (Run run = new Run(data, format, maxFrames, start)) {
+      return run.decode();
+    }
   }
 
-  /** One decode: owns the grabber from start to release. */
-  private final class Run {
+  /**
+   * One decode: owns every native object from open to close. Fields are freed in {@link #close()}
+   * whatever state the decode stopped in.
+   */
+  private final class Run implements AutoCloseable {
     private final byte[] data;
     private final String format;
     private final int maxFrames;
     private final long start;
-    private final int width = settings.width();
-    private final int height = settings.height();
-    private final int frameBytes = settings.width() * settings.height() * 3;
+    private final long deadline;
+    private final boolean keyframesOnly = settings.sampling() instanceof SamplingPolicy.Keyframes;
+
+    private MemoryInput input;
+    private AVFormatContext formatContext;
+    private AVCodecContext codecContext;
+    private AVPacket packet;
+    private AVFrame frame;
+    private FrameScaler scaler;
+
+    private AVStream stream;
+    private int videoIndex = -1;
+    private String decoderName = "";
+    private boolean hardware;
+    private Orientation orientation = Orientation.IDENTITY;
+    private boolean orientationFromStream;
+    private boolean timedOut;
+
+    private FrameSelector selector;
+    private MediaTimeline timeline;
+    private final List<byte[]> frames = new ArrayList<>();
+    private long[] timestamps;
+    private long packetsRead;
+    private long framesDecoded;
+    private long decodeErrors;
+    private int lastDecodeError;
+    private long lastMicros = Long.MIN_VALUE;
+    private DecodeFailure failure;
 
     Run(byte[] data, String format, int maxFrames, long start) {
       this.data = data;
       this.format = format;
       this.maxFrames = maxFrames;
       this.start = start;
+      this.deadline = start + settings.decodeTimeout().toNanos();
+    }
+
+    private boolean pastDeadline() {
+      if (!timedOut && nanoClock.getAsLong() - deadline > 0) {
+        timedOut = true;
+      }
+      return timedOut;
     }
 
     DecodeResult decode() {
-      // A seek limit of the whole payload makes the in-memory stream seekable for FFmpeg.
-      FFmpegFrameGrabber grabber =
-          new FFmpegFrameGrabber(new ByteArrayInputStream(data), data.length);
-      try {
-        configure(grabber);
-        DecodeFailure failure = start(grabber);
-        return failure != null ? failure : grab(grabber);
-      } finally {
-        try {
-          grabber.close();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-          LOG.debug("Releasing the FFmpeg grabber failed; its native memory may leak", e);
-        }
+      DecodeFailure openFailure = open();
+      if (openFailure != null) {
+        return openFailure;
       }
+      DecodeFailure loopFailure = decodeLoop();
+      if (loopFailure != null) {
+        return loopFailure;
+      }
+      return result();
     }
 
-    private void configure(FFmpegFrameGrabber grabber) {
-      if (format != null) {
-        grabber.setFormat(format);
-      }
-      grabber.setAudioStream(NO_AUDIO_STREAM);
-      grabber.setVideoOption("threads", "1");
-      if (settings.sampling() instanceof SamplingPolicy.Keyframes) {
-        // A codec option: it must go to the video decoder, not to the demuxer (setOption).
-        grabber.setVideoOption("skip_frame", "nokey");
-      }
-      grabber.setImageWidth(width);
-      grabber.setImageHeight(height);
-      grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
-    }
+    // ---- opening ------------------------------------------------------------------------------
 
-    private DecodeFailure start(FFmpegFrameGrabber grabber) {
-      try {
-        grabber.start();
-      } catch (FrameGrabber.Exception e) {
-        return startFailure(e);
+    private DecodeFailure open() {
+      input = new MemoryInput(data, this::pastDeadline);
+      formatContext = avformat.avformat_alloc_context();
+      if (formatContext == null || formatContext.isNull()) {
+        formatContext = null;
+        return new DecodeFailure(
+            DecodeErrorCode.INTERNAL, "avformat_alloc_context() returned null: out of memory");
       }
-      if (!grabber.hasVideo()) {
+      formatContext.pb(input.context());
+      // avformat_open_input() marks a pre-set pb as custom I/O: it will not close it.
+      input.installInterrupt(formatContext.interrupt_callback());
+      AVInputFormat inputFormat = format == null ? null : avformat.av_find_input_format(format);
+      int ret = avformat.avformat_open_input(formatContext, "", inputFormat, (AVDictionary) null);
+      if (ret < 0) {
+        formatContext = null; // freed by FFmpeg on failure
+        return openFailure("avformat_open_input()", ret);
+      }
+      ret = findStreamInfo();
+      if (timedOut) {
+        // The interrupt callback stopped the probing (FFmpeg may still answer >= 0).
+        return timeout("probing the streams in avformat_find_stream_info()");
+      }
+      if (ret < 0) {
+        return openFailure("avformat_find_stream_info()", ret);
+      }
+      if (pastDeadline()) {
+        return timeout("probing the streams");
+      }
+      int streams = formatContext.nb_streams();
+      if (streams == 0) {
+        return new DecodeFailure(
+            DecodeErrorCode.CORRUPT_CONTAINER,
+            "avformat_find_stream_info() on "
+                + describeInput()
+                + " found no stream at all; likely cause: the payload is not "
+                + (format == null ? "a media segment" : format + " (a wrong hint)")
+                + ", or it is damaged");
+      }
+      videoIndex = chooseVideoStream();
+      if (videoIndex < 0) {
         return new DecodeFailure(
             DecodeErrorCode.NO_VIDEO_STREAM,
-            "FFmpegFrameGrabber.start() opened "
-                + describe(grabber)
-                + " but found no video stream");
+            describeInput()
+                + " has "
+                + streams
+                + " stream(s) ("
+                + streamTypes()
+                + ") but no video stream; likely cause: an audio-only or data-only segment");
+      }
+      for (int i = 0; i < streams; i++) {
+        if (i != videoIndex) {
+          formatContext.streams(i).discard(avcodec.AVDISCARD_ALL);
+        }
+      }
+      stream = formatContext.streams(videoIndex);
+      AVCodecParameters par = stream.codecpar();
+      long pixels = (long) par.width() * par.height();
+      if (pixels > settings.maxPixels()) {
+        return tooLarge(par.width(), par.height(), "the stream header");
+      }
+      if (par.codec_id() == avcodec.AV_CODEC_ID_NONE) {
+        return new DecodeFailure(
+            DecodeErrorCode.DECODE_FAILED,
+            describeInput()
+                + " has a video stream of a codec FFmpeg does not know; likely cause: an"
+                + " unsupported or private codec");
+      }
+      int[] matrix = displayMatrix(par);
+      if (matrix != null) {
+        orientation = Orientation.fromDisplayMatrix(matrix);
+        orientationFromStream = true;
+      }
+      DecodeFailure decoderFailure = openDecoder(par);
+      if (decoderFailure != null) {
+        return decoderFailure;
+      }
+      packet = avcodec.av_packet_alloc();
+      frame = avutil.av_frame_alloc();
+      if (packet == null || packet.isNull() || frame == null || frame.isNull()) {
+        return new DecodeFailure(
+            DecodeErrorCode.INTERNAL, "av_packet_alloc()/av_frame_alloc() failed: out of memory");
+      }
+      scaler = new FrameScaler(settings.width(), settings.height(), settings.aspect());
+      selector = FrameSelector.of(settings.sampling());
+      timeline = new MediaTimeline(frameRate());
+      timestamps = new long[maxFrames];
+      return null;
+    }
+
+    /**
+     * Probes the streams with the pixel limit set on the probing decoders too, so that a header
+     * announcing a huge picture is not allocated even there.
+     */
+    private int findStreamInfo() {
+      int n = formatContext.nb_streams();
+      if (n == 0) {
+        return avformat.avformat_find_stream_info(formatContext, (PointerPointer<?>) null);
+      }
+      PointerPointer<AVDictionary> options = new PointerPointer<>(n);
+      try {
+        for (int i = 0; i < n; i++) {
+          AVDictionary d = new AVDictionary(null);
+          avutil.av_dict_set(d, "max_pixels", Long.toString(clampToInt(settings.maxPixels())), 0);
+          options.put(i, d);
+        }
+        return avformat.avformat_find_stream_info(formatContext, options);
+      } finally {
+        for (int i = 0; i < n; i++) {
+          AVDictionary d = options.get(AVDictionary.class, i);
+          if (d != null && !d.isNull()) {
+            avutil.av_dict_free(d);
+          }
+        }
+        options.close();
+      }
+    }
+
+    private int chooseVideoStream() {
+      int best =
+          avformat.av_find_best_stream(
+              formatContext, avutil.AVMEDIA_TYPE_VIDEO, -1, -1, (PointerPointer<?>) null, 0);
+      if (best >= 0 && !isAttachedPicture(best)) {
+        return best;
+      }
+      for (int i = 0; i < formatContext.nb_streams(); i++) {
+        AVStream s = formatContext.streams(i);
+        if (s.codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO && !isAttachedPicture(i)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private boolean isAttachedPicture(int index) {
+      return (formatContext.streams(index).disposition() & avformat.AV_DISPOSITION_ATTACHED_PIC)
+          != 0;
+    }
+
+    private int[] displayMatrix(AVCodecParameters par) {
+      AVPacketSideData side =
+          avcodec.av_packet_side_data_get(
+              par.coded_side_data(), par.nb_coded_side_data(), avcodec.AV_PKT_DATA_DISPLAYMATRIX);
+      if (side == null || side.isNull() || side.size() < 9 * 4 || side.data() == null) {
+        return null;
+      }
+      int[] m = new int[9];
+      new IntPointer(side.data()).get(m);
+      return m;
+    }
+
+    private double frameRate() {
+      AVRational r = stream.avg_frame_rate();
+      if (r.num() <= 0 || r.den() <= 0) {
+        r = stream.r_frame_rate();
+      }
+      return r.num() > 0 && r.den() > 0 ? (double) r.num() / r.den() : 0;
+    }
+
+    private DecodeFailure openDecoder(AVCodecParameters par) {
+      if (settings.hardware() != HardwareDecode.NONE) {
+        AVCodec gpu = HardwareDecoders.candidate(par.codec_id(), settings.hardware(), nanoClock);
+        if (gpu != null) {
+          int ret = openCodec(gpu, par);
+          if (ret >= 0) {
+            hardware = true;
+            return null;
+          }
+          HardwareDecoders.failed(
+              gpu.name().getString(),
+              "avcodec_open2() returned " + Ffmpeg.errorString(ret),
+              settings.hardware(),
+              nanoClock);
+          freeCodecContext();
+        }
+      }
+      AVCodec cpu = avcodec.avcodec_find_decoder(par.codec_id());
+      if (cpu == null || cpu.isNull()) {
+        return new DecodeFailure(
+            DecodeErrorCode.DECODE_FAILED,
+            "avcodec_find_decoder() found no decoder for "
+                + codecName(par.codec_id())
+                + " in "
+                + describeInput()
+                + "; likely cause: a codec this FFmpeg build does not include");
+      }
+      int ret = openCodec(cpu, par);
+      if (ret < 0) {
+        if (pastDeadline()) {
+          return timeout("opening the " + cpu.name().getString() + " decoder");
+        }
+        return new DecodeFailure(
+            DecodeErrorCode.DECODE_FAILED,
+            "avcodec_open2() for "
+                + cpu.name().getString()
+                + " on "
+                + describeInput()
+                + " returned "
+                + Ffmpeg.errorString(ret)
+                + "; likely cause: damaged codec parameters or an unsupported profile");
       }
       return null;
     }
 
-    private DecodeFailure startFailure(FrameGrabber.Exception e) {
-      String cause = Ffmpeg.clean(e);
+    private int openCodec(AVCodec codec, AVCodecParameters par) {
+      codecContext = avcodec.avcodec_alloc_context3(codec);
+      if (codecContext == null || codecContext.isNull()) {
+        codecContext = null;
+        return org.bytedeco.ffmpeg.presets.avutil.AVERROR_ENOMEM();
+      }
+      int ret = avcodec.avcodec_parameters_to_context(codecContext, par);
+      if (ret < 0) {
+        return ret;
+      }
+      codecContext.pkt_timebase(stream.time_base());
+      codecContext.thread_count(settings.decoderThreads());
+      codecContext.max_pixels(clampToInt(settings.maxPixels()));
+      if (keyframesOnly) {
+        codecContext.skip_frame(avcodec.AVDISCARD_NONKEY);
+      }
+      ret = avcodec.avcodec_open2(codecContext, codec, (AVDictionary) null);
+      if (ret >= 0) {
+        decoderName = codec.name().getString();
+      }
+      return ret;
+    }
+
+    // ---- decoding -----------------------------------------------------------------------------
+
+    /** Reads packets until the sample is complete or the input ends; null when frames are kept. */
+    private DecodeFailure decodeLoop() {
+      boolean sawKey = false;
+      boolean ended = false;
+      while (frames.size() < maxFrames) {
+        if (pastDeadline()) {
+          return timeout("decoding");
+        }
+        int ret = avformat.av_read_frame(formatContext, packet);
+        if (ret < 0) {
+          if (ret == avutil.AVERROR_EXIT || timedOut) {
+            return timeout("demuxing");
+          }
+          ended = true; // end of input, or a damaged tail: decode what was read
+          break;
+        }
+        try {
+          if (packet.stream_index() != videoIndex) {
+            continue;
+          }
+          packetsRead++;
+          if (packetsRead > settings.maxDecodedFrames()) {
+            return tooManyFrames();
+          }
+          boolean key = (packet.flags() & avcodec.AV_PKT_FLAG_KEY) != 0;
+          sawKey |= key;
+          // Key-frame sampling: non-key packets never reach the decoder once the container has
+          // shown that it marks key frames (some never do: the decoder's skip_frame then applies).
+          if (keyframesOnly && sawKey && !key) {
+            continue;
+          }
+          DecodeFailure f = send(packet);
+          if (f != null) {
+            return f;
+          }
+        } finally {
+          avcodec.av_packet_unref(packet);
+        }
+      }
+      if (ended && frames.size() < maxFrames) {
+        return send(null); // flush: frames held back for reordering or by frame threads
+      }
+      return null;
+    }
+
+    /** Sends one packet (null: flush) and takes every frame the decoder has ready. */
+    private DecodeFailure send(AVPacket p) {
+      int ret = avcodec.avcodec_send_packet(codecContext, p);
+      if (ret < 0 && ret != avutil.AVERROR_EOF) {
+        decodeErrors++;
+        lastDecodeError = ret;
+        if (tooLargeNow()) {
+          return tooLarge(codecContext.width(), codecContext.height(), "the bitstream");
+        }
+        return null; // a damaged packet: skip it, as players do
+      }
+      while (frames.size() < maxFrames) {
+        ret = avcodec.avcodec_receive_frame(codecContext, frame);
+        if (ret == Ffmpeg.EAGAIN || ret == avutil.AVERROR_EOF) {
+          return null;
+        }
+        if (ret < 0) {
+          decodeErrors++;
+          lastDecodeError = ret;
+          return tooLargeNow()
+              ? tooLarge(codecContext.width(), codecContext.height(), "the bitstream")
+              : null;
+        }
+        try {
+          DecodeFailure f = take(frame);
+          if (f != null) {
+            return f;
+          }
+        } finally {
+          avutil.av_frame_unref(frame);
+        }
+        if (pastDeadline()) {
+          return timeout("decoding");
+        }
+      }
+      return null;
+    }
+
+    private boolean tooLargeNow() {
+      return (long) codecContext.width() * codecContext.height() > settings.maxPixels();
+    }
+
+    private DecodeFailure take(AVFrame f) {
+      framesDecoded++;
+      if ((long) f.width() * f.height() > settings.maxPixels()) {
+        return tooLarge(f.width(), f.height(), "a decoded frame");
+      }
+      long ts = f.best_effort_timestamp();
+      if (ts == avutil.AV_NOPTS_VALUE) {
+        ts = f.pts();
+      }
+      long micros;
+      if (ts == avutil.AV_NOPTS_VALUE) {
+        long step = Math.round(timeline.frameDurationMicros());
+        micros = lastMicros == Long.MIN_VALUE ? 0 : lastMicros + Math.max(1, step);
+      } else {
+        AVRational tb = stream.time_base();
+        micros = avutil.av_rescale(ts, tb.num() * 1_000_000L, Math.max(1, tb.den()));
+      }
+      lastMicros = micros;
+      long relative = timeline.relative(micros);
+      boolean key = (f.flags() & AV_FRAME_FLAG_KEY) != 0;
+      if (!selector.accept(relative, key)) {
+        return null;
+      }
+      if (!orientationFromStream && frames.isEmpty()) {
+        // Some streams carry their orientation in the bitstream (an SEI), not in the container.
+        AVFrameSideData side = avutil.av_frame_get_side_data(f, avutil.AV_FRAME_DATA_DISPLAYMATRIX);
+        if (side != null && !side.isNull() && side.size() >= 9 * 4) {
+          int[] m = new int[9];
+          new IntPointer(side.data()).get(m);
+          orientation = Orientation.fromDisplayMatrix(m);
+        }
+      }
+      byte[] rgb = scaler.scale(f, orientation);
+      if (rgb == null) {
+        return new DecodeFailure(
+            DecodeErrorCode.DECODE_FAILED,
+            scaler.lastError()
+                + " for a frame of "
+                + describeInput()
+                + "; likely cause: a pixel format or size swscale cannot convert");
+      }
+      timestamps[frames.size()] = relative;
+      frames.add(rgb);
+      return null;
+    }
+
+    private DecodedFrames resultFrames() {
+      int frameBytes = settings.width() * settings.height() * 3;
+      byte[] rgb = new byte[frames.size() * frameBytes];
+      for (int i = 0; i < frames.size(); i++) {
+        System.arraycopy(frames.get(i), 0, rgb, i * frameBytes, frameBytes);
+      }
+      AVCodecParameters par = stream.codecpar();
+      return new DecodedFrames(
+          settings.width(),
+          settings.height(),
+          Arrays.copyOf(timestamps, frames.size()),
+          rgb,
+          (int) Math.min(Integer.MAX_VALUE, packetsRead),
+          (nanoClock.getAsLong() - start) / 1e6,
+          formatContext.iformat().name().getString(),
+          decoderName,
+          par.width(),
+          par.height(),
+          (int) Math.min(Integer.MAX_VALUE, framesDecoded),
+          orientation.clockwiseDegrees(),
+          hardware);
+    }
+
+    private DecodeResult result() {
+      if (!frames.isEmpty()) {
+        return resultFrames();
+      }
+      if (decodeErrors > 0 && framesDecoded == 0) {
+        return new DecodeFailure(
+            DecodeErrorCode.DECODE_FAILED,
+            "the "
+                + decoderName
+                + " decoder rejected "
+                + decodeErrors
+                + " of "
+                + packetsRead
+                + " packets of "
+                + describeInput()
+                + " (last error "
+                + Ffmpeg.errorString(lastDecodeError)
+                + ") and gave no frame; likely cause: a damaged bitstream");
+      }
+      return new DecodeFailure(
+          DecodeErrorCode.NO_FRAMES,
+          "no frame decoded from "
+              + describeInput()
+              + " ("
+              + packetsRead
+              + " video packets read"
+              + (keyframesOnly ? ", key-frame sampling" : "")
+              + "); likely cause: the segment is truncated or holds no complete"
+              + (keyframesOnly ? " key frame" : " decodable picture"));
+    }
+
+    // ---- failures -----------------------------------------------------------------------------
+
+    private DecodeFailure openFailure(String call, int ret) {
+      if (ret == avutil.AVERROR_EXIT || timedOut) {
+        return timeout(call);
+      }
       String called =
-          "FFmpegFrameGrabber.start() on "
+          call
+              + " on "
               + data.length
               + " bytes with "
               + (format == null ? "no container hint (probing)" : "container \"" + format + "\"")
-              + " failed: "
-              + cause
+              + " returned "
+              + Ffmpeg.errorString(ret)
               + "; likely cause: ";
-      if (cause.startsWith("av_find_input_format()")) {
-        return new DecodeFailure(
-            DecodeErrorCode.UNSUPPORTED_CONTAINER, called + "FFmpeg has no such demuxer");
-      }
-      if (cause.startsWith("avformat_open_input()")) {
+      if (call.startsWith("avformat_open_input")) {
         return format == null
             ? new DecodeFailure(
                 DecodeErrorCode.UNSUPPORTED_CONTAINER,
@@ -244,182 +690,143 @@ public final class SegmentDecoder {
                     + " (a wrong hint), or its header is damaged or missing (fMP4 media"
                     + " segment without its init segment)");
       }
-      if (cause.startsWith("avformat_find_stream_info()")) {
-        return new DecodeFailure(
-            DecodeErrorCode.CORRUPT_CONTAINER,
-            called + "the container structure is damaged or the payload is truncated");
-      }
-      if (cause.startsWith("Did not find a video or audio stream")) {
-        return new DecodeFailure(
-            DecodeErrorCode.NO_VIDEO_STREAM,
-            called + "the segment has no video stream (audio or data only)");
-      }
-      if (cause.startsWith("avcodec_find_decoder()")
-          || cause.startsWith("avcodec_open2()")
-          || cause.startsWith("avcodec_parameters_to_context()")) {
-        return new DecodeFailure(
-            DecodeErrorCode.DECODE_FAILED,
-            called
-                + "the video codec is not supported by this FFmpeg build, or its parameters"
-                + " are damaged");
-      }
       return new DecodeFailure(
-          DecodeErrorCode.INTERNAL, called + "an FFmpeg or JavaCV failure not tied to the input");
+          DecodeErrorCode.CORRUPT_CONTAINER,
+          called + "the container structure is damaged or the payload is truncated");
     }
 
-    private DecodeResult grab(FFmpegFrameGrabber grabber) {
-      FrameSelector selector = FrameSelector.of(settings.sampling());
-      MediaTimeline timeline = new MediaTimeline(grabber.getFrameRate());
-      boolean keyframesOnly = settings.sampling() instanceof SamplingPolicy.Keyframes;
-      List<byte[]> frames = new ArrayList<>(Math.min(maxFrames, 16));
-      long[] timestamps = new long[maxFrames];
-      long grabbed = 0;
-      long framesRead = 0;
-      // Fixed-rate sampling decodes every frame but converts to RGB only those that can be kept:
-      // the next frame is converted when, one and a half nominal frames on, it could reach the
-      // next sampling boundary. A frame that reaches it unconverted (irregular timing) is passed
-      // over and the boundary goes to the next converted frame.
-      boolean convertNext = true;
-      while (frames.size() < maxFrames) {
-        Frame frame;
-        boolean converted = convertNext;
-        try {
-          frame = grabber.grabFrame(false, true, converted, false, false);
-        } catch (FrameGrabber.Exception e) {
-          return new DecodeFailure(
-              DecodeErrorCode.DECODE_FAILED,
-              "FFmpegFrameGrabber.grabFrame() failed after "
-                  + grabbed
-                  + " frames of "
-                  + describe(grabber)
-                  + ": "
-                  + Ffmpeg.clean(e)
-                  + "; likely cause: a damaged bitstream");
-        }
-        if (frame == null) {
-          break;
-        }
-        grabbed++;
-        long relative = timeline.relative(frame.timestamp);
-        // Skipped non-key frames are not returned: estimate them from the frame rate.
-        framesRead = keyframesOnly ? Math.max(grabbed, timeline.framesUpTo(relative)) : grabbed;
-        if (framesRead > settings.maxDecodedFrames()) {
-          return new DecodeFailure(
-              DecodeErrorCode.TOO_MANY_FRAMES,
-              "read "
-                  + framesRead
-                  + " frames of "
-                  + describe(grabber)
-                  + " (maxDecodedFrames="
-                  + settings.maxDecodedFrames()
-                  + ") and sampled only "
-                  + frames.size()
-                  + " of "
-                  + maxFrames
-                  + " with "
-                  + settings.sampling()
-                  + "; likely cause: a segment far longer than planned or a sampling rate too"
-                  + " low for it");
-        }
-        double frameDuration = timeline.frameDurationMicros();
-        convertNext =
-            keyframesOnly
-                || frameDuration == 0
-                || selector.wouldAccept(relative + Math.round(1.5 * frameDuration));
-        if (!converted || !selector.accept(relative, frame.keyFrame)) {
-          continue;
-        }
-        byte[] rgb = new byte[frameBytes];
-        String copyError = copyRgb(frame, rgb);
-        if (copyError != null) {
-          return new DecodeFailure(DecodeErrorCode.INTERNAL, copyError);
-        }
-        timestamps[frames.size()] = relative;
-        frames.add(rgb);
-      }
-      if (frames.isEmpty()) {
-        return new DecodeFailure(
-            DecodeErrorCode.NO_FRAMES,
-            "FFmpegFrameGrabber.grabFrame() returned no frame from "
-                + describe(grabber)
-                + (keyframesOnly ? " with key-frame sampling" : "")
-                + "; likely cause: the segment is truncated or holds no complete"
-                + (keyframesOnly ? " key frame" : " decodable picture"));
-      }
-      byte[] rgb = new byte[frames.size() * frameBytes];
-      for (int i = 0; i < frames.size(); i++) {
-        System.arraycopy(frames.get(i), 0, rgb, i * frameBytes, frameBytes);
-      }
-      int[] source = sourceSize(grabber);
-      return new DecodedFrames(
-          width,
-          height,
-          java.util.Arrays.copyOf(timestamps, frames.size()),
-          rgb,
-          (int) Math.min(Integer.MAX_VALUE, framesRead),
-          (System.nanoTime() - start) / 1e6,
-          grabber.getFormat(),
-          grabber.getVideoCodecName(),
-          source[0],
-          source[1]);
+    private DecodeFailure timeout(String during) {
+      return new DecodeFailure(
+          DecodeErrorCode.DECODE_TIMEOUT,
+          "decoding "
+              + describeInput()
+              + " was abandoned while "
+              + during
+              + " after "
+              + (nanoClock.getAsLong() - start) / 1_000_000
+              + " ms (decodeTimeout="
+              + settings.decodeTimeout().toMillis()
+              + " ms, "
+              + frames.size()
+              + " frames kept, "
+              + packetsRead
+              + " video packets read); likely cause: an overloaded machine, a segment far"
+              + " larger than planned, or input crafted to stall the decoder");
     }
 
-    /**
-     * Copies the grabber's reused RGB24 buffer row by row: its stride may exceed width * 3. (JavaCV
-     * derives {@code imageChannels} from the padded stride, so that field is not checked.)
-     */
-    private String copyRgb(Frame frame, byte[] out) {
-      int rowBytes = width * 3;
-      int stride = frame.imageStride;
-      if (frame.imageWidth != width
-          || frame.imageHeight != height
-          || frame.imageDepth != Frame.DEPTH_UBYTE
-          || stride < rowBytes
-          || frame.image == null
-          || !(frame.image[0] instanceof ByteBuffer)
-          || frame.image[0].limit() < (long) stride * (height - 1) + rowBytes) {
-        return "FFmpegFrameGrabber.grabFrame() returned a "
-            + frame.imageWidth
-            + "x"
-            + frame.imageHeight
-            + " image of depth "
-            + frame.imageDepth
-            + " and stride "
-            + stride
-            + ", expected "
-            + width
-            + "x"
-            + height
-            + " RGB24 bytes; likely cause: a JavaCV version that ignores"
-            + " setPixelFormat/setImageWidth";
+    private DecodeFailure tooLarge(int width, int height, String where) {
+      return new DecodeFailure(
+          DecodeErrorCode.FRAME_TOO_LARGE,
+          where
+              + " of "
+              + describeInput()
+              + " announces "
+              + width
+              + "x"
+              + height
+              + " = "
+              + (long) width * height
+              + " pixels, more than maxPixels="
+              + settings.maxPixels()
+              + "; likely cause: a source above the configured resolution, or a crafted header");
+    }
+
+    private DecodeFailure tooManyFrames() {
+      return new DecodeFailure(
+          DecodeErrorCode.TOO_MANY_FRAMES,
+          "read "
+              + packetsRead
+              + " video packets of "
+              + describeInput()
+              + " (maxDecodedFrames="
+              + settings.maxDecodedFrames()
+              + ") and sampled only "
+              + frames.size()
+              + " of "
+              + maxFrames
+              + " with "
+              + settings.sampling()
+              + "; likely cause: a segment far longer than planned or a sampling rate too"
+              + " low for it");
+    }
+
+    private String describeInput() {
+      StringBuilder b = new StringBuilder().append(data.length).append(" bytes");
+      if (formatContext != null && formatContext.iformat() != null) {
+        b.append(" of ").append(formatContext.iformat().name().getString());
+      } else if (format != null) {
+        b.append(" hinted ").append(format);
       }
-      ByteBuffer buffer = (ByteBuffer) frame.image[0];
-      if (stride == rowBytes) {
-        buffer.get(0, out, 0, frameBytes);
-      } else {
-        for (int y = 0; y < height; y++) {
-          buffer.get(y * stride, out, y * rowBytes, rowBytes);
+      if (stream != null) {
+        AVCodecParameters par = stream.codecpar();
+        b.append(" (")
+            .append(codecName(par.codec_id()))
+            .append(' ')
+            .append(par.width())
+            .append('x')
+            .append(par.height())
+            .append(" video)");
+      }
+      return b.toString();
+    }
+
+    private String streamTypes() {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < formatContext.nb_streams(); i++) {
+        AVCodecParameters par = formatContext.streams(i).codecpar();
+        if (i > 0) {
+          b.append(", ");
         }
+        var type = avutil.av_get_media_type_string(par.codec_type());
+        b.append(type == null || type.isNull() ? "unknown" : type.getString())
+            .append(' ')
+            .append(codecName(par.codec_id()));
       }
-      return null;
+      return b.toString();
     }
 
-    private int[] sourceSize(FFmpegFrameGrabber grabber) {
-      AVFormatContext context = grabber.getFormatContext();
-      int index = grabber.getVideoStream();
-      if (context == null || index < 0 || index >= context.nb_streams()) {
-        return new int[] {0, 0};
+    // ---- cleanup ------------------------------------------------------------------------------
+
+    private void freeCodecContext() {
+      if (codecContext != null) {
+        avcodec.avcodec_free_context(codecContext);
+        codecContext = null;
       }
-      AVStream stream = context.streams(index);
-      return new int[] {stream.codecpar().width(), stream.codecpar().height()};
     }
 
-    private String describe(FFmpegFrameGrabber grabber) {
-      String codec = grabber.hasVideo() ? grabber.getVideoCodecName() : null;
-      return data.length
-          + " bytes of "
-          + grabber.getFormat()
-          + (codec != null ? " (" + codec + " video)" : "");
+    /** Frees everything this run allocated, in reverse order; safe after any failure. */
+    @Override
+    public void close() {
+      if (scaler != null) {
+        scaler.close();
+        scaler = null;
+      }
+      if (frame != null) {
+        avutil.av_frame_free(frame);
+        frame = null;
+      }
+      if (packet != null) {
+        avcodec.av_packet_free(packet);
+        packet = null;
+      }
+      freeCodecContext();
+      if (formatContext != null) {
+        avformat.avformat_close_input(formatContext);
+        formatContext = null;
+      }
+      if (input != null) {
+        input.close();
+        input = null;
+      }
     }
+  }
+
+  private static String codecName(int codecId) {
+    var name = avcodec.avcodec_get_name(codecId);
+    return name == null || name.isNull() ? "codec " + codecId : name.getString();
+  }
+
+  private static int clampToInt(long v) {
+    return (int) Math.min(Integer.MAX_VALUE, v);
   }
 }

@@ -3,6 +3,7 @@ package dev.streammod.decoders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,11 @@ class DecoderSettingsTest {
     assertThat(s.maxFrames()).isEqualTo(8);
     assertThat(s.maxPayloadBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(s.maxDecodedFrames()).isEqualTo(2000);
+    assertThat(s.aspect()).isEqualTo(AspectMode.STRETCH);
+    assertThat(s.maxPixels()).isEqualTo(4096L * 2304);
+    assertThat(s.decodeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.hardware()).isEqualTo(HardwareDecode.NONE);
+    assertThat(s.decoderThreads()).isEqualTo(1);
     assertThat(DecoderSettings.defaults()).isEqualTo(s);
   }
 
@@ -32,10 +38,18 @@ class DecoderSettingsTest {
             .maxFrames(3)
             .maxPayloadBytes(1000)
             .maxDecodedFrames(50)
+            .aspect(AspectMode.LETTERBOX)
+            .maxPixels(1920 * 1080)
+            .decodeTimeout(Duration.ofMillis(1500))
+            .hardware(HardwareDecode.AUTO)
+            .decoderThreads(2)
             .build();
     assertThat(s.toBuilder().build()).isEqualTo(s).hasSameHashCodeAs(s);
     assertThat(s.toBuilder().maxFrames(4).build()).isNotEqualTo(s);
-    assertThat(s.toString()).contains("64x48", "fps:2", "maxFrames=3");
+    assertThat(s.toString())
+        .contains("64x48", "fps:2", "maxFrames=3", "LETTERBOX", "2073600", "PT1.5S", "AUTO");
+    assertThat(s.toBuilder().aspect(AspectMode.CENTER_CROP).build()).isNotEqualTo(s);
+    assertThat(s.toBuilder().hardware(HardwareDecode.CUDA).build()).isNotEqualTo(s);
   }
 
   @Test
@@ -52,6 +66,15 @@ class DecoderSettingsTest {
     assertRejected(b -> b.maxDecodedFrames(0), "maxDecodedFrames", "0");
     assertRejected(b -> b.maxFrames(10).maxDecodedFrames(9), "maxDecodedFrames", "9");
     assertRejected(b -> b.size(8192, 8192).maxFrames(20), "maxFrames", "20");
+    assertRejected(b -> b.aspect(null), "aspect", "null");
+    assertRejected(b -> b.maxPixels(0), "maxPixels", "0");
+    assertRejected(b -> b.decodeTimeout(null), "decodeTimeout", "null");
+    assertRejected(b -> b.decodeTimeout(Duration.ZERO), "decodeTimeout", "PT0S");
+    assertRejected(b -> b.decodeTimeout(Duration.ofMillis(-5)), "decodeTimeout", "PT-0.005S");
+    assertRejected(b -> b.decodeTimeout(Duration.ofDays(1)), "decodeTimeout", "PT24H");
+    assertRejected(b -> b.hardware(null), "hardware", "null");
+    assertRejected(b -> b.decoderThreads(0), "decoderThreads", "0");
+    assertRejected(b -> b.decoderThreads(65), "decoderThreads", "65");
   }
 
   @Test

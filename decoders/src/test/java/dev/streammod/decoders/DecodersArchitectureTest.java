@@ -52,7 +52,7 @@ class DecodersArchitectureTest {
                 noClasses()
                     .should()
                     .dependOnClassesThat()
-                    .resideInAPackage("org.bytedeco.javacv..")
+                    .resideInAPackage("org.bytedeco.ffmpeg..")
                     .check(classes))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("SegmentDecoder");
@@ -84,6 +84,18 @@ class DecodersArchitectureTest {
             "ai.onnxruntime..",
             "org.apache.kafka..",
             "org.apache.avro..")
+        .check(classes);
+  }
+
+  @Test
+  void fetchingIsPlainJdk() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.streammod.decoders.fetch..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("java..", "javax..", "dev.streammod.decoders.fetch..")
+        .because("the payload fetcher uses java.net.http and java.nio.file only")
         .check(classes);
   }
 

@@ -46,7 +46,6 @@ class SegmentDecoderFailureTest {
     assertFailure(
         decoder.decode(noise, null),
         DecodeErrorCode.UNSUPPORTED_CONTAINER,
-        "FFmpegFrameGrabber.start()",
         "avformat_open_input()",
         "likely cause");
   }

@@ -1,7 +1,11 @@
 package dev.streammod.decoders;
 
+import dev.streammod.decoders.synthetic.EncodedSegment;
 import dev.streammod.decoders.synthetic.SceneKind;
+import dev.streammod.decoders.synthetic.SegmentSpec;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
@@ -76,6 +80,71 @@ final class TestSegments {
       throw new IllegalStateException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Encodes {@code spec}, or skips the calling test, saying so on stderr, when the bundled FFmpeg
+   * cannot encode it (a missing encoder, or one built without that bit depth).
+   */
+  static EncodedSegment encodeOrSkip(SegmentSpec spec) {
+    Optional<String> unsupported = SyntheticSegments.unsupportedReason(spec);
+    if (unsupported.isPresent()) {
+      String message = "SKIPPED " + spec + ": " + unsupported.get();
+      System.err.println(message);
+      Assumptions.abort(message);
+    }
+    return SyntheticSegments.encode(spec);
+  }
+
+  /** The RGB bytes of pixel (x, y) of frame {@code index}. */
+  static int[] pixel(DecodedFrames frames, int index, int x, int y) {
+    int i = frames.frameOffset(index) + (y * frames.width() + x) * 3;
+    byte[] rgb = frames.rgb();
+    return new int[] {rgb[i] & 0xFF, rgb[i + 1] & 0xFF, rgb[i + 2] & 0xFF};
+  }
+
+  /**
+   * A one-letter name for a saturated colour: R, G, B, W(hite), K (black), or ? for anything in
+   * between (an edge, or a coding error).
+   */
+  static char colour(int[] rgb) {
+    int r = rgb[0];
+    int g = rgb[1];
+    int b = rgb[2];
+    if (r > 200 && g > 200 && b > 200) {
+      return 'W';
+    }
+    if (r < 40 && g < 40 && b < 40) {
+      return 'K';
+    }
+    if (r > 170 && g < 90 && b < 90) {
+      return 'R';
+    }
+    if (g > 170 && r < 90 && b < 90) {
+      return 'G';
+    }
+    if (b > 170 && r < 90 && g < 90) {
+      return 'B';
+    }
+    return '?';
+  }
+
+  static char colourAt(DecodedFrames frames, int index, int x, int y) {
+    return colour(pixel(frames, index, x, y));
+  }
+
+  /** Mean absolute difference of two frames of the same size, per byte, in [0, 255]. */
+  static double meanAbsoluteDifference(DecodedFrames a, int i, DecodedFrames b, int j) {
+    long sum = 0;
+    int n = a.frameBytes();
+    byte[] x = a.rgb();
+    byte[] y = b.rgb();
+    int oa = a.frameOffset(i);
+    int ob = b.frameOffset(j);
+    for (int k = 0; k < n; k++) {
+      sum += Math.abs((x[oa + k] & 0xFF) - (y[ob + k] & 0xFF));
+    }
+    return (double) sum / n;
   }
 
   /** Mean of each RGB channel over frame {@code index}, in [0, 1]. */

@@ -147,6 +147,10 @@ public final class InferenceEngine implements BatchInference, AutoCloseable {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setIntraOpNumThreads(options.intraOpThreads());
       so.setInterOpNumThreads(options.interOpThreads());
+      // Idle pool threads sleep instead of spinning: the cores are shared with decoding and the
+      // rest of the job, and on nsfw-mobilenet-v2 with 2 intra-op threads spinning cost ~60%
+      // more CPU per image (NsfwModelBenchmark). No effect with one intra-op thread.
+      so.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (cuda) {
         so.addCUDA(options.cudaDeviceId());
       }

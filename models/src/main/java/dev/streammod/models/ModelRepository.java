@@ -27,6 +27,17 @@ public final class ModelRepository {
     this.root = Objects.requireNonNull(root, "root");
   }
 
+  /**
+   * The repository packed into the models jar at build time (the shipped {@code nsfw-mobilenet-v2}
+   * model), copied to {@link BundledRepository#defaultCacheDir()} on first use and verified; see
+   * {@link BundledRepository}.
+   *
+   * @throws IllegalStateException when the class path holds no bundled repository
+   */
+  public static ModelRepository bundled() {
+    return BundledRepository.materialise(BundledRepository.defaultCacheDir());
+  }
+
   public Path root() {
     return root;
   }

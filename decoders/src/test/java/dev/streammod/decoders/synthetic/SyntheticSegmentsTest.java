@@ -128,6 +128,77 @@ class SyntheticSegmentsTest {
         .hasMessageContaining("startFrameIndex");
   }
 
+  @Test
+  void specNamesTheBadField() {
+    assertThatThrownBy(() -> SegmentSpec.builder().rotationDegrees(45).build())
+        .hasMessageContaining("rotationDegrees")
+        .hasMessageContaining("45");
+    assertThatThrownBy(
+            () ->
+                SegmentSpec.builder()
+                    .rotationDegrees(90)
+                    .container(ContainerFormat.MPEGTS)
+                    .build())
+        .hasMessageContaining("display matrix")
+        .hasMessageContaining("MPEGTS");
+    assertThatThrownBy(() -> SegmentSpec.builder().container(ContainerFormat.WEBM).build())
+        .hasMessageContaining("WEBM")
+        .hasMessageContaining("H264");
+    assertThatThrownBy(() -> SegmentSpec.builder().codec(VideoCodec.MPEG2).fps(15).build())
+        .hasMessageContaining("MPEG2")
+        .hasMessageContaining("15");
+    assertThatThrownBy(() -> SegmentSpec.builder().pixelFormat("yuv999").build())
+        .hasMessageContaining("pixelFormat")
+        .hasMessageContaining("yuv999");
+    assertThatThrownBy(() -> SegmentSpec.builder().frameTimesMicros(0, 500, 200).build())
+        .hasMessageContaining("frameTimesMicros");
+    assertThatThrownBy(() -> SegmentSpec.builder().video(false).build())
+        .hasMessageContaining("nothing to encode");
+  }
+
+  @Test
+  void unsupportedEncodingsAreNamedBeforeEncoding() {
+    assertThat(SyntheticSegments.unsupportedReason(SegmentSpec.builder().build())).isEmpty();
+    SegmentSpec vp9TenBit =
+        SegmentSpec.builder()
+            .codec(VideoCodec.VP9)
+            .container(ContainerFormat.WEBM)
+            .pixelFormat("yuv420p10le")
+            .build();
+    // The bundled libvpx has no high bit depth; should a later build have it, this still holds.
+    SyntheticSegments.unsupportedReason(vp9TenBit)
+        .ifPresent(
+            why -> {
+              assertThat(why).contains("libvpx-vp9", "yuv420p10le");
+              assertThatThrownBy(() -> SyntheticSegments.encode(vp9TenBit))
+                  .isInstanceOf(UnsupportedOperationException.class);
+            });
+  }
+
+  @Test
+  void generalEncoderSplitsFragmentedMp4AndKeepsOtherContainersWhole() {
+    EncodedSegment fmp4 =
+        SyntheticSegments.encode(
+            SegmentSpec.builder()
+                .codec(VideoCodec.HEVC)
+                .container(ContainerFormat.FRAGMENTED_MP4)
+                .size(160, 120)
+                .seconds(1)
+                .build());
+    assertThat(new String(fmp4.initSegment(), 4, 4, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("ftyp");
+    assertThat(new String(fmp4.payload(), 4, 4, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("moof");
+    assertThat(fmp4.bytes()).hasSize(fmp4.initSegment().length + fmp4.payload().length);
+    EncodedSegment flv =
+        SyntheticSegments.encode(
+            SegmentSpec.builder().container(ContainerFormat.FLV).size(160, 120).seconds(1).build());
+    assertThat(flv.initSegment()).isNull();
+    assertThat(new String(flv.payload(), 0, 3, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("FLV");
+    assertThat(flv.containerHint()).isEqualTo("flv");
+  }
+
   private DecodedFrames first(byte[] ts) {
     return (DecodedFrames) decoder.decode(ts, "mpegts");
   }

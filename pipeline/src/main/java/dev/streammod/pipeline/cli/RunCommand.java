@@ -70,7 +70,8 @@ final class RunCommand implements Callable<Integer> {
           List.of(
               TopicSpec.segmentsTopic(settings.kafka().segmentsTopic(), partitions),
               TopicSpec.verdictsTopic(settings.kafka().verdictsTopic(), partitions),
-              TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1)));
+              TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1),
+              dev.streammod.pipeline.stats.StatsTopic.spec(settings.stats().topic(), partitions)));
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     ModerationJob.build(env, settings);

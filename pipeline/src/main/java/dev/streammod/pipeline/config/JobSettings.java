@@ -1,5 +1,6 @@
 package dev.streammod.pipeline.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.streammod.pipeline.policy.Policy;
 import java.io.Serializable;
@@ -11,9 +12,12 @@ public record JobSettings(
     @JsonProperty("decoder") DecoderOptions decoder,
     @JsonProperty("batching") BatchingOptions batching,
     @JsonProperty("job") RuntimeOptions job,
-    @JsonProperty("policy") Policy policy)
+    @JsonProperty("policy") Policy policy,
+    @JsonProperty("stats") StatsOptions stats,
+    @JsonProperty("metrics") MetricsOptions metrics)
     implements Serializable {
 
+  @JsonCreator
   public JobSettings {
     kafka = kafka == null ? new KafkaSettings(null, null, null, null, null, null, null, null, null) : kafka;
     model = model == null ? new ModelSettings(null, null, null, null, null) : model;
@@ -21,15 +25,28 @@ public record JobSettings(
     batching = batching == null ? new BatchingOptions(null, null, null) : batching;
     job = job == null ? new RuntimeOptions(null, null, null, null) : job;
     policy = policy == null || policy.rules().isEmpty() ? Policy.defaultFor(model.name()) : policy;
+    stats = stats == null ? StatsOptions.defaults() : stats;
+    metrics = metrics == null ? MetricsOptions.defaults() : metrics;
+  }
+
+  /** Settings without the stats and metrics sections: those take their defaults. */
+  public JobSettings(
+      KafkaSettings kafka,
+      ModelSettings model,
+      DecoderOptions decoder,
+      BatchingOptions batching,
+      RuntimeOptions job,
+      Policy policy) {
+    this(kafka, model, decoder, batching, job, policy, null, null);
   }
 
   /** The same settings with another policy. */
   public JobSettings withPolicy(Policy newPolicy) {
-    return new JobSettings(kafka, model, decoder, batching, job, newPolicy);
+    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics);
   }
 
   /** All defaults. */
   public static JobSettings defaults() {
-    return new JobSettings(null, null, null, null, null, null);
+    return new JobSettings(null, null, null, null, null, null, null, null);
   }
 }

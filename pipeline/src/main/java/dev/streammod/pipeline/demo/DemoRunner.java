@@ -7,24 +7,36 @@ import dev.streammod.connectors.avro.Decision;
 import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.config.JobSettings;
 import dev.streammod.pipeline.config.SettingsLoader;
+import dev.streammod.pipeline.dashboard.Dashboard;
+import dev.streammod.pipeline.dashboard.DashboardHttp;
+import dev.streammod.pipeline.dashboard.DashboardOptions;
 import dev.streammod.pipeline.job.ModerationJob;
+import dev.streammod.pipeline.stats.StatsTopic;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The embedded default: an in-JVM Kafka broker, a local Flink MiniCluster running the moderation
- * job, synthetic live streams of FFmpeg-encoded H.264 and a tally of the verdicts read back.
+ * job, synthetic live streams of FFmpeg-encoded H.264, a tally of the verdicts read back, and the
+ * ops dashboard on 127.0.0.1.
  */
 public final class DemoRunner {
+  /** {@code --set dashboard.*} keys configure the demo's dashboard, not the job. */
+  static final String DASHBOARD_PREFIX = "dashboard.";
 
   /** What the demo runs. */
   public record Options(
@@ -118,14 +130,26 @@ public final class DemoRunner {
       overrides.put("model.name", ColourStatsModel.NAME);
       overrides.put("job.parallelism", String.valueOf(options.parallelism()));
       overrides.put("job.checkpoint-interval-ms", String.valueOf(options.checkpointInterval().toMillis()));
-      overrides.putAll(options.overrides());
+      Map<String, String> dashboardSettings = new LinkedHashMap<>();
+      options.overrides().forEach(
+          (k, v) -> {
+            if (k.startsWith(DASHBOARD_PREFIX)) {
+              dashboardSettings.put(k.substring(DASHBOARD_PREFIX.length()), v);
+            } else {
+              overrides.put(k, v);
+            }
+          });
       JobSettings settings = SettingsLoader.load(null, overrides);
-      TopicAdmin.ensureTopics(
-          kafka.bootstrapServers(),
-          List.of(
-              TopicSpec.segmentsTopic(settings.kafka().segmentsTopic(), options.partitions()),
-              TopicSpec.verdictsTopic(settings.kafka().verdictsTopic(), options.partitions()),
-              TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1)));
+      List<TopicSpec> topics =
+          new ArrayList<>(
+              List.of(
+                  TopicSpec.segmentsTopic(settings.kafka().segmentsTopic(), options.partitions()),
+                  TopicSpec.verdictsTopic(settings.kafka().verdictsTopic(), options.partitions()),
+                  TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1)));
+      if (settings.stats().enabled()) {
+        topics.add(StatsTopic.spec(settings.stats().topic(), options.partitions()));
+      }
+      TopicAdmin.ensureTopics(kafka.bootstrapServers(), topics);
       out.printf(
           "topics  : %s -> %s, dead letters %s%n",
           settings.kafka().segmentsTopic(),
@@ -134,13 +158,31 @@ public final class DemoRunner {
       out.printf("model   : %s (repository %s)%n", settings.model().name(), repository);
 
       StreamExecutionEnvironment env = LocalFlink.environment(options.parallelism());
+      // A known REST port, so that the dashboard can ask the MiniCluster about back pressure.
+      int restPort = freePort();
+      Configuration rest = new Configuration();
+      rest.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+      rest.set(RestOptions.ADDRESS, "127.0.0.1");
+      rest.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+      env.configure(rest);
       ModerationJob.build(env, settings);
       JobClient job = env.executeAsync(ModerationJob.NAME);
       out.printf("flink   : MiniCluster, parallelism %d, job %s%n", options.parallelism(), job.getJobID());
+      if (settings.metrics().prometheus()) {
+        out.printf("metrics : Prometheus at http://localhost:%s/metrics%n", settings.metrics().prometheusPort());
+      }
+      Dashboard dashboard =
+          settings.stats().enabled() && !"false".equals(dashboardSettings.get("enabled"))
+              ? startDashboard(kafka.bootstrapServers(), settings, dashboardSettings, restPort)
+              : null;
+      if (dashboard != null) {
+        out.printf("dashboard: %s%n", dashboard.url());
+      }
 
       SyntheticStreams.Shape shape =
           new SyntheticStreams.Shape(320, 240, 15, options.segment());
-      try (SyntheticStreams streams =
+      try (dashboard;
+          SyntheticStreams streams =
               new SyntheticStreams(
                   kafka.bootstrapServers(), settings.kafka().segmentsTopic(), options.streams(), shape);
           VerdictTally tally =
@@ -222,6 +264,43 @@ public final class DemoRunner {
       }
     } finally {
       deleteQuietly(work);
+    }
+  }
+
+  /**
+   * The dashboard in this JVM, on 127.0.0.1; {@code --set dashboard.port=N} picks the port (a free
+   * one by default), {@code --set dashboard.enabled=false} leaves it out.
+   */
+  private static Dashboard startDashboard(
+      String bootstrapServers, JobSettings settings, Map<String, String> dashboard, int restPort) {
+    int port;
+    try {
+      port = Integer.parseInt(dashboard.getOrDefault("port", "0").trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "dashboard.port must be a port number, got '" + dashboard.get("port") + "'");
+    }
+    for (String key : dashboard.keySet()) {
+      if (!key.equals("port") && !key.equals("enabled")) {
+        throw new IllegalArgumentException(
+            "unknown key 'dashboard." + key + "'; known keys here: [port, enabled]");
+      }
+    }
+    return Dashboard.start(
+        new DashboardOptions(
+            bootstrapServers,
+            settings.stats().topic(),
+            settings.kafka().segmentsTopic(),
+            settings.kafka().groupId(),
+            new DashboardHttp.Options("127.0.0.1", port, null),
+            Duration.ofMinutes(5),
+            "http://127.0.0.1:" + restPort,
+            Map.of()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
     }
   }
 

@@ -11,6 +11,7 @@ import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.pipeline.config.BatchingOptions;
 import dev.streammod.pipeline.config.DecoderOptions;
 import dev.streammod.pipeline.config.ModelSettings;
+import dev.streammod.pipeline.moderation.DegradePolicy;
 import dev.streammod.pipeline.moderation.ScoredSegment;
 import dev.streammod.pipeline.moderation.SegmentModerator;
 import dev.streammod.pipeline.policy.Policy;
@@ -22,6 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -29,9 +34,16 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * Adapts {@link SegmentModerator} to Flink's async I/O: the operator's capacity bounds the segments
  * in flight per slot, the decode pool and the shared batcher's queue are bounded, so a slow model
  * backpressures the Kafka source instead of filling memory.
+ *
+ * <p>Metrics (group {@code moderation}): counters {@code segments_in}, {@code frames_sampled},
+ * {@code segments_failed}, {@code segments_degraded}; histograms (last {@value #HISTOGRAM_WINDOW}
+ * segments) {@code batch_size}, {@code wait_ms} (for a decode thread), {@code decode_ms}, {@code
+ * queue_ms} (in the batcher), {@code infer_ms}, {@code total_ms}; gauges {@code segments_admitted}
+ * and {@code segments_waiting} of this slot, {@code batcher_queued_frames} of the shared batcher.
  */
 public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, ScoredSegment> {
   private static final long serialVersionUID = 1L;
+  static final int HISTOGRAM_WINDOW = 1024;
 
   private final ModelSettings model;
   private final DecoderOptions decoderOptions;
@@ -46,6 +58,13 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
   private transient Counter segmentsIn;
   private transient Counter framesDecoded;
   private transient Counter failures;
+  private transient Counter degraded;
+  private transient Histogram batchSize;
+  private transient Histogram waitMs;
+  private transient Histogram decodeMs;
+  private transient Histogram queueMs;
+  private transient Histogram inferMs;
+  private transient Histogram totalMs;
 
   public ModerateSegmentFunction(
       ModelSettings model,
@@ -64,52 +83,97 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
 
   @Override
   public void open(OpenContext openContext) {
-    ModelRepository repository = new ModelRepository(Path.of(model.repository()));
-    ModelArtifact artifact =
-        model.version() == null
-            ? repository.resolve(model.name())
-            : repository.resolve(model.name(), model.version());
+    ModelArtifact artifact = artifact(model);
     ModelConfig config = artifact.config();
     policy.checkLabels(config.labels(), config.name());
-    lease =
-        SharedBatchers.acquire(
-            artifact,
-            EngineOptions.builder()
-                .device(model.executionDevice())
-                .intraOpThreads(model.intraOpThreads())
-                .build(),
-            batching.toBatcherSettings());
-    SegmentDecoder decoder =
-        new SegmentDecoder(
-            DecoderSettings.builder()
-                .width(config.width())
-                .height(config.height())
-                .sampling(decoderOptions.samplingPolicy())
-                .maxFrames(decoderOptions.maxFrames())
-                .maxPayloadBytes(decoderOptions.maxPayloadBytes())
-                .build());
+    lease = SharedBatchers.acquire(artifact, engineOptions(model), batching.toBatcherSettings());
+    SegmentDecoder decoder = new SegmentDecoder(decoderSettings(decoderOptions, config));
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     AtomicInteger n = new AtomicInteger();
     int threads = decoderOptions.threads();
+    // The fair dispatcher never hands the pool more than `threads` tasks, so its queue never
+    // overflows; were it to, the segment gets an ERROR verdict rather than running on the caller.
     decodePool =
         new ThreadPoolExecutor(
             threads,
             threads,
             30,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(Math.max(1, inFlight)),
+            new ArrayBlockingQueue<>(threads),
             r -> {
               Thread t = new Thread(r, "decode-" + subtask + "-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             },
-            new ThreadPoolExecutor.CallerRunsPolicy());
+            new ThreadPoolExecutor.AbortPolicy());
+    DegradePolicy degrade =
+        decoderOptions.degradeEnabled()
+            ? DegradePolicy.of(
+                decoderOptions.deadlineMs(),
+                decoderOptions.degradeAt(),
+                decoderOptions.maxFrames(),
+                decoderOptions.degradedMaxFrames())
+            : DegradePolicy.off();
     moderator =
-        new SegmentModerator(decoder, lease.batcher(), config, policy.riskLabels(), decodePool);
-    var group = getRuntimeContext().getMetricGroup().addGroup("moderation");
+        new SegmentModerator(
+            decoder,
+            lease.batcher(),
+            config,
+            policy.riskLabels(),
+            decodePool,
+            // Flink bounds the segments in flight to `inFlight`; segments that timed out there may
+            // still be running here, hence the slack before the dispatcher refuses one.
+            new SegmentModerator.Admission(
+                threads, decoderOptions.maxInFlightPerStream(), 2 * Math.max(1, inFlight)),
+            degrade,
+            System::currentTimeMillis);
+    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("moderation");
     segmentsIn = group.counter("segments_in");
     framesDecoded = group.counter("frames_sampled");
     failures = group.counter("segments_failed");
+    degraded = group.counter("segments_degraded");
+    batchSize = histogram(group, "batch_size");
+    waitMs = histogram(group, "wait_ms");
+    decodeMs = histogram(group, "decode_ms");
+    queueMs = histogram(group, "queue_ms");
+    inferMs = histogram(group, "infer_ms");
+    totalMs = histogram(group, "total_ms");
+    SegmentModerator m = moderator;
+    var batcher = lease.batcher();
+    group.gauge("segments_admitted", (Gauge<Integer>) m::admitted);
+    group.gauge("segments_waiting", (Gauge<Integer>) m::waiting);
+    group.gauge("batcher_queued_frames", (Gauge<Integer>) batcher::queuedFrames);
+  }
+
+  /** The model the job loads; the benchmark resolves it the same way to share its batcher. */
+  public static ModelArtifact artifact(ModelSettings model) {
+    ModelRepository repository = new ModelRepository(Path.of(model.repository()));
+    return model.version() == null
+        ? repository.resolve(model.name())
+        : repository.resolve(model.name(), model.version());
+  }
+
+  /** The engine options the job opens its shared batcher with. */
+  public static EngineOptions engineOptions(ModelSettings model) {
+    return EngineOptions.builder()
+        .device(model.executionDevice())
+        .intraOpThreads(model.intraOpThreads())
+        .build();
+  }
+
+  /** The decoder the job uses for this model: frames at the model's input size. */
+  public static DecoderSettings decoderSettings(DecoderOptions options, ModelConfig config) {
+    return DecoderSettings.builder()
+        .width(config.width())
+        .height(config.height())
+        .sampling(options.samplingPolicy())
+        .maxFrames(options.maxFrames())
+        .maxPayloadBytes(options.maxPayloadBytes())
+        .build();
+  }
+
+  private static Histogram histogram(MetricGroup group, String name) {
+    return group.histogram(name, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
   }
 
   @Override
@@ -119,12 +183,27 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
         .moderate(record)
         .thenAccept(
             s -> {
-              framesDecoded.inc(s.framesSampled);
-              if (s.failed()) {
-                failures.inc();
-              }
+              record(s);
               resultFuture.complete(Collections.singletonList(s));
             });
+  }
+
+  private void record(ScoredSegment s) {
+    framesDecoded.inc(s.framesSampled);
+    if (s.failed()) {
+      failures.inc();
+    }
+    if (s.degraded) {
+      degraded.inc();
+    }
+    if (s.batchSize > 0) {
+      batchSize.update(s.batchSize);
+      queueMs.update(Math.round(s.queueMs));
+      inferMs.update(Math.round(s.inferMs));
+    }
+    waitMs.update(Math.round(s.waitMs));
+    decodeMs.update(Math.round(s.decodeMs));
+    totalMs.update(Math.round(s.totalMs));
   }
 
   @Override

@@ -5,11 +5,15 @@ import dev.streammod.connectors.KeyedBytes;
 import dev.streammod.connectors.RawRecord;
 import dev.streammod.pipeline.config.JobSettings;
 import dev.streammod.pipeline.config.KafkaSettings;
+import dev.streammod.pipeline.config.MetricsOptions;
 import dev.streammod.pipeline.moderation.ScoredSegment;
+import dev.streammod.pipeline.stats.StatsEvent;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -25,6 +29,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * KafkaSource(segments) -> moderate (async: decode + batched inference) -> keyBy(stream) policy
  *   -> KafkaSink(verdicts, exactly-once)
  *   -> side output: KafkaSink(dead letters, exactly-once)
+ *   -> side output: verdict facts + segment arrivals -> keyBy(stream) stats (processing-time
+ *      windows) -> KafkaSink(stream stats, at-least-once)
  * </pre>
  *
  * Operator uids are fixed so savepoints survive topology edits.
@@ -38,6 +44,9 @@ public final class ModerationJob {
   public static void build(StreamExecutionEnvironment env, JobSettings settings) {
     KafkaSettings kafka = settings.kafka();
     env.enableCheckpointing(settings.job().checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    if (settings.metrics().prometheus()) {
+      env.configure(prometheusReporter(settings.metrics()));
+    }
     env.setParallelism(settings.job().parallelism());
 
     DataStream<RawRecord> segments =
@@ -96,6 +105,57 @@ public final class ModerationJob {
                 producer))
         .uid("dead-letter-sink")
         .name("dead letters");
+
+    if (settings.stats().enabled()) {
+      addStreamStats(segments, verdicts, settings, producer);
+    }
+  }
+
+  /**
+   * Per-stream statistics: arrivals (record size, Kafka timestamp) from the source and one fact per
+   * verdict from the policy, keyed by stream id into {@link StreamStatsFunction}. At-least-once:
+   * each record is a snapshot of one window of one stream, so a repeat after recovery overwrites the
+   * same window, and without transactions the dashboard sees records as they are made rather than
+   * at the next checkpoint.
+   */
+  private static void addStreamStats(
+      DataStream<RawRecord> segments,
+      SingleOutputStreamOperator<KeyedBytes> verdicts,
+      JobSettings settings,
+      Properties producer) {
+    DataStream<StatsEvent> arrivals =
+        segments
+            .map(StatsEvent::arrival)
+            .returns(StatsEvent.class)
+            .uid("stats-arrivals")
+            .name("segment arrivals");
+    arrivals
+        .union(verdicts.getSideOutput(PolicyFunction.STATS_EVENTS))
+        .keyBy(e -> e.streamId)
+        .process(new StreamStatsFunction(settings.stats()))
+        .uid("stream-stats")
+        .name("stream stats")
+        .sinkTo(
+            KafkaIO.atLeastOnceSink(
+                settings.kafka().bootstrapServers(), settings.stats().topic(), producer))
+        .uid("stream-stats-sink")
+        .name("stream stats sink");
+  }
+
+  /**
+   * Flink's Prometheus reporter (user metrics become {@code
+   * flink_taskmanager_job_task_operator_moderation_<name>}). Takes effect where this JVM starts the
+   * cluster (a local MiniCluster); a Flink cluster reads reporters from its own configuration.
+   */
+  public static Configuration prometheusReporter(MetricsOptions metrics) {
+    Configuration conf = new Configuration();
+    conf.set(
+        ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    conf.set(
+        ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+        metrics.prometheusPort());
+    return conf;
   }
 
   static OffsetsInitializer startingOffsets(KafkaSettings kafka) {

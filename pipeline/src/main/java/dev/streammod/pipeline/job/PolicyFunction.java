@@ -7,6 +7,7 @@ import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.pipeline.moderation.ScoredSegment;
 import dev.streammod.pipeline.moderation.Verdicts;
 import dev.streammod.pipeline.policy.Policy;
+import dev.streammod.pipeline.stats.StatsEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -15,12 +16,16 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by stream id: applies the policy and emits exactly one verdict per segment, plus a dead
- * letter for each segment that failed.
+ * letter for each segment that failed and a {@link StatsEvent} per verdict for the stream
+ * statistics.
  */
 public final class PolicyFunction extends KeyedProcessFunction<String, ScoredSegment, KeyedBytes> {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<KeyedBytes> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+  /** One {@link StatsEvent} per verdict, for the per-stream statistics. */
+  public static final OutputTag<StatsEvent> STATS_EVENTS = new OutputTag<>("stats-events") {};
 
   private final Policy policy;
   private transient AvroCodec<ModerationVerdict> verdictCodec;
@@ -51,6 +56,7 @@ public final class PolicyFunction extends KeyedProcessFunction<String, ScoredSeg
     ModerationVerdict verdict = Verdicts.verdict(s, policy, now);
     decisions[verdict.getDecision().ordinal()].inc();
     out.collect(record(s.streamId, verdictCodec.encode(verdict)));
+    ctx.output(STATS_EVENTS, StatsEvent.verdict(verdict, s.ingestTimestampMs));
     if (s.failed()) {
       deadLetters.inc();
       ctx.output(DEAD_LETTERS, record(s.streamId, deadLetterCodec.encode(Verdicts.deadLetter(s, now))));

@@ -24,10 +24,18 @@ public class ScoredSegment {
   public String modelName = "";
   public String modelVersion = "";
 
+  /** Time waiting for a decode thread (fair admission across streams). */
+  public double waitMs;
+
+  /** Time in the batcher's queue. */
   public double queueMs;
+
   public double decodeMs;
   public double inferMs;
   public double totalMs;
+
+  /** Frames in the largest inference batch this segment's frames ran in; 0 when none ran. */
+  public int batchSize;
 
   /** Null on success; DESERIALIZE, FETCH, DECODE, INFER or TIMEOUT otherwise. */
   public String errorStage;

@@ -18,11 +18,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 
 /**
  * Turns one raw Kafka record into a {@link ScoredSegment}: Avro decode, FFmpeg decode and sampling
  * on the decode executor, then inference through the shared batcher. Never fails its future: every
  * problem becomes a ScoredSegment with an error stage, code and message.
+ *
+ * <p>Segments reach the decode executor through a {@link FairDispatcher} (round-robin across
+ * streams, a cap per stream), and a {@link DegradePolicy} decides, when decoding starts, whether a
+ * late segment samples fewer frames.
  */
 public final class SegmentModerator {
   private final SegmentDecoder decoder;
@@ -30,11 +36,35 @@ public final class SegmentModerator {
   private final ModelConfig model;
   private final String[] labels;
   private final boolean[] riskLabel;
-  private final Executor decodeExecutor;
+  private final FairDispatcher dispatcher;
+  private final DegradePolicy degrade;
+  private final LongSupplier wallClockMs;
   private final ThreadLocal<AvroCodec<VideoSegment>> codec =
       ThreadLocal.withInitial(AvroCodec::videoSegments);
 
+  /** How segments are admitted to the decode executor. */
+  public record Admission(int decodeThreads, int maxPerStream, int capacity) {
+    public Admission {
+      if (decodeThreads < 1 || maxPerStream < 1 || capacity < 1) {
+        throw new IllegalArgumentException(
+            "decodeThreads, maxPerStream and capacity must be >= 1, got "
+                + decodeThreads
+                + ", "
+                + maxPerStream
+                + ", "
+                + capacity);
+      }
+    }
+
+    /** No limit beyond the executor's own. */
+    public static Admission unlimited() {
+      return new Admission(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+  }
+
   /**
+   * Without per-stream fairness or degrade mode: segments go to the executor as they come.
+   *
    * @param riskLabels labels whose summed score picks the worst frame (those the policy acts on)
    */
   public SegmentModerator(
@@ -43,6 +73,32 @@ public final class SegmentModerator {
       ModelConfig model,
       Set<String> riskLabels,
       Executor decodeExecutor) {
+    this(
+        decoder,
+        batcher,
+        model,
+        riskLabels,
+        decodeExecutor,
+        Admission.unlimited(),
+        DegradePolicy.off(),
+        System::currentTimeMillis);
+  }
+
+  /**
+   * @param riskLabels labels whose summed score picks the worst frame (those the policy acts on)
+   * @param admission at most {@code decodeThreads} segments on the executor (its thread count),
+   *     {@code maxPerStream} of one stream in flight, {@code capacity} admitted in all
+   * @param wallClockMs the clock that ages segments against their Kafka timestamps
+   */
+  public SegmentModerator(
+      SegmentDecoder decoder,
+      DynamicBatcher batcher,
+      ModelConfig model,
+      Set<String> riskLabels,
+      Executor decodeExecutor,
+      Admission admission,
+      DegradePolicy degrade,
+      LongSupplier wallClockMs) {
     this.decoder = decoder;
     this.batcher = batcher;
     this.model = model;
@@ -52,25 +108,71 @@ public final class SegmentModerator {
     for (int i = 0; i < labels.length; i++) {
       riskLabel[i] = riskLabels.contains(labels[i]);
     }
-    this.decodeExecutor = decodeExecutor;
+    this.dispatcher =
+        new FairDispatcher(
+            decodeExecutor, admission.decodeThreads(), admission.maxPerStream(), admission.capacity());
+    this.degrade = degrade;
+    this.wallClockMs = wallClockMs;
   }
 
   public CompletableFuture<ScoredSegment> moderate(RawRecord record) {
     long started = System.nanoTime();
-    CompletableFuture<ScoredSegment> result;
+    CompletableFuture<ScoredSegment> result = new CompletableFuture<>();
+    FairDispatcher.Task task =
+        new FairDispatcher.Task() {
+          @Override
+          public CompletableFuture<?> run() {
+            CompletableFuture<ScoredSegment> done;
+            try {
+              Decoded d = decode(record, started);
+              done = d.failed() ? CompletableFuture.completedFuture(d.segment) : infer(d, started);
+            } catch (RuntimeException | Error e) {
+              done = CompletableFuture.failedFuture(e);
+            }
+            done.whenComplete(
+                (s, t) -> {
+                  if (t == null) {
+                    result.complete(s);
+                  } else {
+                    Throwable cause =
+                        t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                    result.complete(
+                        failure(record, null, Stage.INFER, "INTERNAL", String.valueOf(cause), started));
+                  }
+                });
+            return done;
+          }
+
+          @Override
+          public void rejected(RejectedExecutionException e) {
+            result.complete(rejectedFailure(record, e, started));
+          }
+        };
     try {
-      result =
-          CompletableFuture.supplyAsync(() -> decode(record, started), decodeExecutor)
-              .thenCompose(d -> d.failed() ? CompletableFuture.completedFuture(d.segment) : infer(d, started));
-    } catch (RuntimeException rejected) {
-      return CompletableFuture.completedFuture(
-          failure(record, null, Stage.DECODE, "REJECTED", "decode executor refused the segment: " + rejected, started));
+      dispatcher.submit(streamIdFromKey(record), task);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(rejectedFailure(record, e, started));
     }
-    return result.exceptionally(
-        t -> {
-          Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-          return failure(record, null, Stage.INFER, "INTERNAL", String.valueOf(cause), started);
-        });
+    return result;
+  }
+
+  private ScoredSegment rejectedFailure(RawRecord record, RuntimeException e, long started) {
+    return failure(
+        record, null, Stage.DECODE, "REJECTED", "decode executor refused the segment: " + e, started);
+  }
+
+  /** Segments admitted and not yet done (waiting for a decode thread or in flight). */
+  public int admitted() {
+    return dispatcher.admitted();
+  }
+
+  /** Segments waiting for their turn at a decode thread. */
+  public int waiting() {
+    return dispatcher.waiting();
+  }
+
+  public DegradePolicy degradePolicy() {
+    return degrade;
   }
 
   /** A segment whose moderation did not finish in time. */
@@ -105,13 +207,20 @@ public final class SegmentModerator {
       return Decoded.failed(fill(base, record, Stage.FETCH, "NO_PAYLOAD", why, started));
     }
     long decodeStart = System.nanoTime();
+    base.waitMs = (decodeStart - started) / 1e6;
+    DegradePolicy.Decision decision = degrade.decide(record.timestamp, wallClockMs.getAsLong());
+    int normal = decoder.settings().maxFrames();
+    int maxFrames = degrade.maxFrames(decision, normal);
     DecodeResult r =
-        decoder.decode(bytes(segment.getInitSegment()), bytes(payload), segment.getContainer());
+        decoder.decode(
+            bytes(segment.getInitSegment()), bytes(payload), segment.getContainer(), maxFrames);
     base.decodeMs = (System.nanoTime() - decodeStart) / 1e6;
     if (r instanceof DecodeFailure f) {
       return Decoded.failed(
           fill(base, record, Stage.DECODE, f.code().name(), f.message(), started));
     }
+    // Only an analysis can be degraded; a segment that failed to decode gets a plain ERROR.
+    base.degraded = decision == DegradePolicy.Decision.DEGRADED && maxFrames < normal;
     return new Decoded(base, (DecodedFrames) r, record);
   }
 
@@ -173,6 +282,7 @@ public final class SegmentModerator {
     s.worstFrameOffsetMs = frames.count() == 0 ? -1 : frames.timestampsMicros()[worst] / 1000;
     s.queueMs = r.queueMillis();
     s.inferMs = r.inferMillis();
+    s.batchSize = r.batchSize();
     s.totalMs = (System.nanoTime() - started) / 1e6;
     return s;
   }

@@ -1,0 +1,85 @@
+package dev.streammod.pipeline.stats;
+
+import dev.streammod.connectors.RawRecord;
+import dev.streammod.connectors.avro.Decision;
+import dev.streammod.connectors.avro.ModerationVerdict;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the stream statistics are made of: a segment arriving from Kafka (its size and timestamp) or
+ * a verdict made for one. A Flink POJO, small on purpose: it is shuffled by stream id once per
+ * segment.
+ */
+public class StatsEvent {
+  /** What happened. */
+  public enum Kind {
+    ARRIVAL,
+    VERDICT
+  }
+
+  /** Stream id used for records without a Kafka key, and for verdicts of such records. */
+  public static final String UNKEYED = "unkeyed";
+
+  public Kind kind;
+  public String streamId;
+  /** Kafka timestamp of the segment record. */
+  public long ingestTimestampMs;
+
+  /** ARRIVAL: the Kafka record value's size. */
+  public long bytes;
+
+  /** VERDICT: the decision and what it cost. */
+  public Decision decision;
+
+  public int framesSampled;
+  public double decodeMs;
+  public double inferMs;
+  public long ingestToVerdictMs;
+  public boolean degraded;
+
+  public StatsEvent() {}
+
+  /** A segment read from Kafka; the key is the stream id by contract. */
+  public static StatsEvent arrival(RawRecord record) {
+    StatsEvent e = new StatsEvent();
+    e.kind = Kind.ARRIVAL;
+    e.streamId =
+        record.key == null || record.key.length == 0
+            ? UNKEYED
+            : new String(record.key, StandardCharsets.UTF_8);
+    e.ingestTimestampMs = record.timestamp;
+    e.bytes = record.value == null ? 0 : record.value.length;
+    return e;
+  }
+
+  /** A verdict for a segment whose Kafka timestamp was {@code ingestTimestampMs}. */
+  public static StatsEvent verdict(ModerationVerdict v, long ingestTimestampMs) {
+    StatsEvent e = new StatsEvent();
+    e.kind = Kind.VERDICT;
+    e.streamId = normalise(v.getStreamId());
+    e.ingestTimestampMs = ingestTimestampMs;
+    e.decision = v.getDecision();
+    e.framesSampled = v.getFramesSampled();
+    e.decodeMs = v.getDecodeMs();
+    e.inferMs = v.getInferMs();
+    e.ingestToVerdictMs = v.getIngestToVerdictMs();
+    e.degraded = v.getDegraded();
+    return e;
+  }
+
+  /**
+   * Records without a key get a per-record stream id in their ERROR verdict ({@code unkeyed/...});
+   * counting each as a stream would make one state entry per bad record, so they share one.
+   */
+  static String normalise(String streamId) {
+    if (streamId == null || streamId.isEmpty() || streamId.startsWith(UNKEYED + "/")) {
+      return UNKEYED;
+    }
+    return streamId;
+  }
+
+  @Override
+  public String toString() {
+    return "StatsEvent{" + kind + " " + streamId + (kind == Kind.VERDICT ? " " + decision : " " + bytes + " B") + "}";
+  }
+}

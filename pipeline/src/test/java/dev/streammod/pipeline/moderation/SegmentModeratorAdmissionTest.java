@@ -1,0 +1,131 @@
+package dev.streammod.pipeline.moderation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streammod.connectors.AvroCodec;
+import dev.streammod.connectors.RawRecord;
+import dev.streammod.connectors.avro.VideoSegment;
+import dev.streammod.decoders.DecoderSettings;
+import dev.streammod.decoders.SamplingPolicy;
+import dev.streammod.decoders.SegmentDecoder;
+import dev.streammod.decoders.synthetic.SceneKind;
+import dev.streammod.decoders.synthetic.SyntheticSegments;
+import dev.streammod.models.EngineOptions;
+import dev.streammod.models.ExecutionDevice;
+import dev.streammod.models.ModelArtifact;
+import dev.streammod.models.batching.BatcherSettings;
+import dev.streammod.models.batching.SharedBatchers;
+import dev.streammod.models.testing.ColourStatsModel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Degrade mode and per-stream fairness through real FFmpeg and ONNX Runtime, no Flink. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SegmentModeratorAdmissionTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
+
+  @TempDir static Path repository;
+  private static SharedBatchers.Lease lease;
+  private static ExecutorService pool;
+  private static SegmentDecoder decoder;
+  private static byte[] neutral;
+
+  @BeforeAll
+  static void setUp() {
+    ModelArtifact artifact = ColourStatsModel.write(repository, 64, 64);
+    lease =
+        SharedBatchers.acquire(
+            artifact,
+            EngineOptions.builder().device(ExecutionDevice.CPU).build(),
+            BatcherSettings.builder().build());
+    decoder =
+        new SegmentDecoder(
+            DecoderSettings.builder().width(64).height(64).sampling(SamplingPolicy.keyframes()).build());
+    pool = Executors.newSingleThreadExecutor();
+    neutral = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 5, 0);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    pool.shutdownNow();
+    lease.close();
+  }
+
+  private static SegmentModerator moderator(SegmentModerator.Admission admission, DegradePolicy degrade) {
+    return new SegmentModerator(
+        decoder, lease.batcher(), lease.config(), Set.of("red"), pool, admission, degrade, () -> NOW);
+  }
+
+  private static RawRecord record(String stream, long seq, long timestamp) {
+    VideoSegment s =
+        VideoSegment.newBuilder()
+            .setStreamId(stream)
+            .setSequence(seq)
+            .setContainer("mpegts")
+            .setPayload(ByteBuffer.wrap(neutral))
+            .build();
+    RawRecord r = new RawRecord();
+    r.topic = "video.segments";
+    r.partition = 0;
+    r.offset = seq;
+    r.timestamp = timestamp;
+    r.key = stream.getBytes(StandardCharsets.UTF_8);
+    r.value = CODEC.encode(s);
+    return r;
+  }
+
+  @Test
+  void lateSegmentIsDegradedToFewerFramesAndMarked() throws Exception {
+    SegmentModerator m =
+        moderator(new SegmentModerator.Admission(1, 2, 16), DegradePolicy.of(2000, 0.5, 8, 1));
+    ScoredSegment fresh = m.moderate(record("a", 0, NOW - 100)).get(30, TimeUnit.SECONDS);
+    ScoredSegment late = m.moderate(record("a", 1, NOW - 1500)).get(30, TimeUnit.SECONDS);
+    assertThat(fresh.failed()).as("%s", fresh).isFalse();
+    assertThat(fresh.degraded).isFalse();
+    assertThat(fresh.framesSampled).as("both key frames of a 2 s segment").isEqualTo(2);
+    assertThat(late.failed()).as("%s", late).isFalse();
+    assertThat(late.degraded).isTrue();
+    assertThat(late.framesSampled).isEqualTo(1);
+    assertThat(late.topLabel).isEqualTo("neutral");
+  }
+
+  @Test
+  void withoutDegradeModeOldSegmentsAreAnalysedInFull() throws Exception {
+    SegmentModerator m = moderator(new SegmentModerator.Admission(1, 2, 16), DegradePolicy.off());
+    ScoredSegment old = m.moderate(record("b", 0, NOW - 3_600_000)).get(30, TimeUnit.SECONDS);
+    assertThat(old.degraded).isFalse();
+    assertThat(old.framesSampled).isEqualTo(2);
+  }
+
+  @Test
+  void aFloodFromOneStreamDoesNotHoldBackAnother() throws Exception {
+    SegmentModerator m = moderator(new SegmentModerator.Admission(1, 2, 64), DegradePolicy.off());
+    List<String> done = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<ScoredSegment>> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      all.add(m.moderate(record("flood", i, NOW)).whenComplete((s, t) -> done.add(s.streamId)));
+    }
+    all.add(m.moderate(record("quiet", 0, NOW)).whenComplete((s, t) -> done.add(s.streamId)));
+    CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(50, TimeUnit.SECONDS);
+    assertThat(done).hasSize(41);
+    assertThat(done.indexOf("quiet"))
+        .as("the quiet stream waits for at most the flood's in-flight cap, not for 40 segments")
+        .isLessThanOrEqualTo(3);
+    assertThat(m.admitted()).isZero();
+  }
+}
