@@ -55,7 +55,10 @@ public final class ResourceSampler implements AutoCloseable {
    */
   public static long liveHeapAfterFullGc() {
     System.gc();
-    return heapUsed();
+    // What the collection left, read from the pools rather than the heap now: other threads resume
+    // allocating the moment the pause ends.
+    long afterGc = heapAfterGc();
+    return afterGc > 0 ? afterGc : heapUsed();
   }
 
   /** Heap in use right after each heap pool's last collection, in bytes (0 before any GC). */

@@ -1,20 +1,17 @@
 package dev.streammod.pipeline.cli;
 
+import dev.streammod.models.BundledRepository;
 import dev.streammod.models.ModelArtifact;
-import dev.streammod.models.ModelRepository;
 import java.nio.file.Path;
 
-/** Finds a model by name in a repository given on the command line. */
+/** Finds a model by name: in the given repository when it has it, else among the bundled models. */
 final class ModelLocator {
-  static final String DEFAULT_MODEL = "colour-stats";
+  /** The shipped moderation model (nsfwjs MobileNetV2 converted to ONNX at build time). */
+  static final String DEFAULT_MODEL = "nsfw-mobilenet-v2";
 
   private ModelLocator() {}
 
   static ModelArtifact resolve(Path repository, String name, String version) {
-    if (repository == null) {
-      throw new IllegalArgumentException("--model-repository is required");
-    }
-    ModelRepository repo = new ModelRepository(repository);
-    return version == null ? repo.resolve(name) : repo.resolve(name, version);
+    return BundledRepository.resolve(repository, name, version);
   }
 }

@@ -14,8 +14,10 @@ public record ModelSettings(
     implements Serializable {
 
   public ModelSettings {
-    repository = Check.nonBlank("model.repository", repository, "models");
-    name = Check.nonBlank("model.name", name, "colour-stats");
+    if (repository != null && repository.isBlank()) {
+      repository = null;
+    }
+    name = Check.nonBlank("model.name", name, "nsfw-mobilenet-v2");
     if (version != null && version.isBlank()) {
       version = null;
     }

@@ -6,7 +6,6 @@ import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.models.EngineOptions;
 import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.ModelConfig;
-import dev.streammod.models.ModelRepository;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.pipeline.config.BatchingOptions;
 import dev.streammod.pipeline.config.DecoderOptions;
@@ -147,10 +146,9 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
 
   /** The model the job loads; the benchmark resolves it the same way to share its batcher. */
   public static ModelArtifact artifact(ModelSettings model) {
-    ModelRepository repository = new ModelRepository(Path.of(model.repository()));
-    return model.version() == null
-        ? repository.resolve(model.name())
-        : repository.resolve(model.name(), model.version());
+    // A model the given repository lacks is looked up among the models bundled in the jar.
+    return dev.streammod.models.BundledRepository.resolve(
+        model.repository() == null ? null : Path.of(model.repository()), model.name(), model.version());
   }
 
   /** The engine options the job opens its shared batcher with. */

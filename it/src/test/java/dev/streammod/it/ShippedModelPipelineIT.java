@@ -1,0 +1,109 @@
+package dev.streammod.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streammod.connectors.EmbeddedKafka;
+import dev.streammod.connectors.TopicAdmin;
+import dev.streammod.connectors.TopicSpec;
+import dev.streammod.connectors.Topics;
+import dev.streammod.connectors.avro.Decision;
+import dev.streammod.connectors.avro.ModerationVerdict;
+import dev.streammod.pipeline.config.JobSettings;
+import dev.streammod.pipeline.config.SettingsLoader;
+import dev.streammod.pipeline.demo.LocalFlink;
+import dev.streammod.pipeline.demo.SegmentKind;
+import dev.streammod.pipeline.demo.SyntheticStreams;
+import dev.streammod.pipeline.demo.VerdictTally;
+import dev.streammod.pipeline.job.ModerationJob;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The job with its defaults: the nsfwjs MobileNetV2 bundled in the jar (converted at build time)
+ * and its shipped policy, through a real broker and MiniCluster.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ShippedModelPipelineIT {
+  private static final int STREAMS = 4;
+  private static final int SEGMENTS_PER_STREAM = 5;
+
+  @Test
+  void defaultModelModeratesEverySegmentOnce() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      TopicAdmin.ensureTopics(
+          kafka.bootstrapServers(),
+          List.of(
+              TopicSpec.segmentsTopic(Topics.SEGMENTS, 2),
+              TopicSpec.verdictsTopic(Topics.VERDICTS, 2),
+              TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
+      JobSettings settings =
+          SettingsLoader.load(
+              null,
+              Map.of(
+                  "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                  "kafka.starting-offsets", "earliest",
+                  "model.device", "cpu",
+                  "stats.enabled", "false",
+                  "job.parallelism", "2",
+                  "job.checkpoint-interval-ms", "500"));
+      assertThat(settings.model().name()).isEqualTo("nsfw-mobilenet-v2");
+
+      StreamExecutionEnvironment env = LocalFlink.environment(2);
+      ModerationJob.build(env, settings);
+      JobClient job = env.executeAsync(ModerationJob.NAME);
+      try (SyntheticStreams streams =
+              new SyntheticStreams(
+                  kafka.bootstrapServers(), Topics.SEGMENTS, STREAMS, SyntheticStreams.Shape.standard());
+          VerdictTally tally =
+              new VerdictTally(
+                  kafka.bootstrapServers(), Topics.VERDICTS, Topics.DEAD_LETTERS, streams.sent())) {
+        for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
+          for (int s = 0; s < STREAMS; s++) {
+            streams.publish(s);
+          }
+        }
+        streams.stop();
+        long expected = (long) STREAMS * SEGMENTS_PER_STREAM;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (tally.verdicts() < expected && System.nanoTime() < deadline) {
+          tally.poll(Duration.ofMillis(200));
+        }
+        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < settle) {
+          tally.poll(Duration.ofMillis(200));
+        }
+        assertThat(tally.missing()).isZero();
+        assertThat(tally.duplicated()).isZero();
+        assertThat(tally.verdicts()).isEqualTo(expected);
+        for (int s = 0; s < STREAMS; s++) {
+          for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
+            ModerationVerdict v = tally.verdictOf(SyntheticStreams.streamId(s), seq);
+            assertThat(v.getModelName()).isEqualTo("nsfw-mobilenet-v2");
+            assertThat(v.getModelVersion()).isEqualTo("1");
+            if (SegmentKind.of(s, seq) == SegmentKind.CORRUPT) {
+              assertThat(v.getDecision()).isEqualTo(Decision.ERROR);
+              continue;
+            }
+            assertThat(v.getScores()).containsOnlyKeys("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+            float sum = 0;
+            for (float p : v.getScores().values()) {
+              assertThat(p).isBetween(0f, 1f);
+              sum += p;
+            }
+            assertThat(sum).as("max over frames of a softmax sums to at least 1").isGreaterThanOrEqualTo(0.99f);
+            assertThat(v.getDecision()).as("synthetic video is safe content").isNotIn(Decision.BLOCK, Decision.ERROR);
+            assertThat(v.getRule()).isNotBlank();
+          }
+        }
+      } finally {
+        job.cancel().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
