@@ -48,7 +48,8 @@ class BenchSmokeIT {
             160,
             120,
             15,
-            Duration.ZERO);
+            Duration.ZERO,
+            null);
     BenchResult r = new BenchRunner(options, System.out).run();
 
     assertThat(r.lost()).as("segments without a verdict").isZero();

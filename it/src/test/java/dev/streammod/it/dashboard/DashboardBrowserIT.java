@@ -113,7 +113,28 @@ class DashboardBrowserIT {
       // Numbers change over time: the total rate and a stream's own rate.
       String total = text("t-segments");
       String cam5 = cellOf("cam-005", "seg");
-      wait.until(d -> !text("t-segments").equals(total) && !cellOf("cam-005", "seg").equals(cam5));
+      try {
+        new WebDriverWait(driver, Duration.ofSeconds(90))
+            .ignoring(StaleElementReferenceException.class)
+            .until(d -> !text("t-segments").equals(total) && !cellOf("cam-005", "seg").equals(cam5));
+      } catch (org.openqa.selenium.TimeoutException e) {
+        screenshot("dashboard-not-changing.png");
+        throw new AssertionError(
+            "dashboard numbers did not change: total "
+                + total
+                + " -> "
+                + text("t-segments")
+                + ", cam-005 "
+                + cam5
+                + " -> "
+                + cellOf("cam-005", "seg")
+                + ", rounds published "
+                + round.get()
+                + ", updated '"
+                + text("updated")
+                + "'",
+            e);
+      }
       wait.until(d -> d.findElements(By.cssSelector("#rows tr:first-child svg.spark polyline")).size() == 1);
 
       // The hostile id is shown as text, as is, and nothing of it ran or became an element.
@@ -210,8 +231,10 @@ class DashboardBrowserIT {
   private static void publishRound(String topic, List<String> ids, int round) {
     long now = System.currentTimeMillis();
     for (int i = 0; i < ids.size(); i++) {
-      // Each stream's rate and the total both move from one round to the next.
-      double rate = 0.5 + ((i + round) % 5) * 0.25 + (round % 3) * 0.1;
+      // Each stream's rate and the total both grow from one round to the next, so two samples of
+      // the page taken any number of rounds apart always differ (a cyclic pattern can alias with
+      // the page's polling period on a loaded machine).
+      double rate = 0.5 + ((i + round) % 5) * 0.25 + round * 0.01;
       send(topic, stats(ids.get(i), now - 1000, now, rate, now - 200, 2000));
     }
     producer.flush();

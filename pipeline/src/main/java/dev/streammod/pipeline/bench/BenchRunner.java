@@ -65,7 +65,8 @@ public final class BenchRunner {
       int width,
       int height,
       double fps,
-      Duration gcEvery) {
+      Duration gcEvery,
+      Path config) {
 
     public Options {
       if (streams < 1) {
@@ -112,7 +113,7 @@ public final class BenchRunner {
           s, duration, segment, period, ramp, burstMultiplier, burstStart, burstLength, overload,
           warmup, parallelism, partitions, checkpointInterval, drainTimeout, overrides,
           modelRepository, model, modelSize, rawDuration, reportEvery, poolSize, width, height, fps,
-          gcEvery);
+          gcEvery, config);
     }
   }
 
@@ -201,7 +202,7 @@ public final class BenchRunner {
       overrides.put("job.parallelism", String.valueOf(o.parallelism()));
       overrides.put("job.checkpoint-interval-ms", String.valueOf(o.checkpointInterval().toMillis()));
       overrides.putAll(o.overrides());
-      JobSettings settings = SettingsLoader.load(null, overrides);
+      JobSettings settings = SettingsLoader.load(o.config(), overrides);
 
       ModelArtifact artifact = ModerateSegmentFunction.artifact(settings.model());
       // Taken before the job opens it, with the job's own options: the job then shares this
@@ -471,7 +472,7 @@ public final class BenchRunner {
       overrides.put("model.repository", repository.toString());
       overrides.put("model.device", "cpu");
       overrides.putAll(o.overrides());
-      JobSettings settings = SettingsLoader.load(null, overrides);
+      JobSettings settings = SettingsLoader.load(o.config(), overrides);
       SegmentPool pool =
           new SegmentPool(new SyntheticStreams.Shape(o.width(), o.height(), o.fps(), o.segment()), 2);
       List<String> lines = new ArrayList<>();

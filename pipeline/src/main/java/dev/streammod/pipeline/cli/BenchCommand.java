@@ -73,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--drain-timeout", defaultValue = "10m", description = "How long to wait for the last verdicts after publishing stops (default ${DEFAULT-VALUE}).")
   Duration drainTimeout;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML job configuration; the bench's own settings (broker, model, parallelism, checkpoints) and --set override it.")
+  Path config;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a job configuration key, e.g. --set decoder.max-frames=1.")
   Map<String, String> set = new LinkedHashMap<>();
 
@@ -118,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
         new BenchRunner.Options(
             streams, duration, segment, period, ramp, burst, burstAt, burstFor, overload, warm,
             parallelism, partitions, checkpointInterval, drainTimeout, set, modelRepository, model,
-            modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery);
+            modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery, config);
     if (inferBatches != null && !inferBatches.isEmpty()) {
       for (String line : BenchRunner.inferenceByBatch(options, inferBatches)) {
         System.out.println(line);
