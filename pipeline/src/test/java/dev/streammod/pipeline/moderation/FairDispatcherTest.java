@@ -120,7 +120,9 @@ class FairDispatcherTest {
       }
       d.submit("trickle", sleeping("trickle", log, allDone));
       assertThat(allDone.await(15, TimeUnit.SECONDS)).isTrue();
-      assertThat(log.indexOf("trickle")).as("trickle ran among the first, not after 200 floods").isLessThan(3);
+      // The floods admitted before the trickle arrived may run first (their number depends on
+      // thread scheduling); the trickle must not wait behind the 200 queued floods.
+      assertThat(log.indexOf("trickle")).as("trickle ran among the first, not after 200 floods").isLessThan(10);
     } finally {
       pool.shutdownNow();
     }
