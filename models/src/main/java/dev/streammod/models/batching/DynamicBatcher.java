@@ -65,6 +65,7 @@ public final class DynamicBatcher implements AutoCloseable {
   /** A submitted request; after enqueueing only the worker touches the mutable fields. */
   private static final class Request {
     final byte[] rgb;
+    final int offset;
     final int count;
     final long submitNanos;
     final float[][] scores;
@@ -74,8 +75,9 @@ public final class DynamicBatcher implements AutoCloseable {
     int largestBatch;
     long lastBatch = -1;
 
-    Request(byte[] rgb, int count, long submitNanos) {
+    Request(byte[] rgb, int offset, int count, long submitNanos) {
       this.rgb = rgb;
+      this.offset = offset;
       this.count = count;
       this.submitNanos = submitNanos;
       this.scores = new float[count][];
@@ -138,6 +140,21 @@ public final class DynamicBatcher implements AutoCloseable {
    */
   public CompletableFuture<InferenceResult> submit(byte[] rgb, int offset, int count)
       throws InterruptedException {
+    return enqueue(rgb, offset, count, true);
+  }
+
+  /**
+   * Like {@link #submit}, without copying: the caller hands {@code rgb} over and must not change
+   * it until the returned future completes. For frames decoded into an array of their own, such as
+   * a segment's decoded frames, this saves one copy of every frame on the hot path.
+   */
+  public CompletableFuture<InferenceResult> submitOwned(byte[] rgb, int offset, int count)
+      throws InterruptedException {
+    return enqueue(rgb, offset, count, false);
+  }
+
+  private CompletableFuture<InferenceResult> enqueue(
+      byte[] rgb, int offset, int count, boolean copy) throws InterruptedException {
     Objects.requireNonNull(rgb, "rgb");
     if (count < 0 || offset < 0 || (long) offset + (long) count * frameBytes > rgb.length) {
       throw new IllegalArgumentException(
@@ -160,7 +177,9 @@ public final class DynamicBatcher implements AutoCloseable {
       return CompletableFuture.completedFuture(new InferenceResult(new float[0][], 0, 0, 0));
     }
     Request request =
-        new Request(Arrays.copyOfRange(rgb, offset, offset + count * frameBytes), count, submitted);
+        copy
+            ? new Request(Arrays.copyOfRange(rgb, offset, offset + count * frameBytes), 0, count, submitted)
+            : new Request(rgb, offset, count, submitted);
     int capacity = settings.queueCapacityFrames();
     int enqueued = 0;
     lock.lockInterruptibly();
@@ -289,7 +308,8 @@ public final class DynamicBatcher implements AutoCloseable {
     float[][] scores;
     try {
       for (Slice s : batch) {
-        preprocessor.convert(s.request().rgb, s.first() * frameBytes, s.frames(), input, s.slot());
+        preprocessor.convert(
+            s.request().rgb, s.request().offset + s.first() * frameBytes, s.frames(), input, s.slot());
       }
       scores = engine.inferPreprocessed(input, frames);
       if (scores == null || scores.length != frames) {

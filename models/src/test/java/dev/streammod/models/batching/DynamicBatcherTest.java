@@ -97,6 +97,18 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void ownedFramesAreReadInPlaceFromTheirOffset() throws Exception {
+    FakeEngine fake = new FakeEngine();
+    try (DynamicBatcher b = new DynamicBatcher(fake, settings(4, 1, 16))) {
+      byte[] rgb = FakeEngine.frames(7, 8, 9);
+      InferenceResult r = b.submitOwned(rgb, FakeEngine.FRAME_BYTES, 2).get(10, TimeUnit.SECONDS);
+      assertThat(r.scores()).hasDimensions(2, r.scores()[0].length);
+      assertThat(r.scores()[0][0]).isEqualTo(8);
+      assertThat(r.scores()[1][0]).isEqualTo(9);
+    }
+  }
+
+  @Test
   void aLoneFrameRunsAfterMaxWait() throws Exception {
     try (DynamicBatcher b = new DynamicBatcher(engine, settings(32, 100, 64))) {
       long start = System.nanoTime();

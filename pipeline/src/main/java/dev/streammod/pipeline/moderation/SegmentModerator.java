@@ -228,7 +228,7 @@ public final class SegmentModerator {
     DecodedFrames frames = d.frames;
     CompletableFuture<InferenceResult> inference;
     try {
-      inference = batcher.submit(frames.rgb(), 0, frames.count());
+      inference = batcher.submitOwned(frames.rgb(), 0, frames.count());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.completedFuture(
