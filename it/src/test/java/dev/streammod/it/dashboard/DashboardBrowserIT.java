@@ -108,7 +108,15 @@ class DashboardBrowserIT {
       driver.get(dashboard.url() + "?token=" + TOKEN);
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       wait.ignoring(StaleElementReferenceException.class);
-      wait.until(d -> rowIds(d).size() == ids.size() + 1);
+      try {
+        wait.until(d -> rowIds(d).size() == ids.size() + 1);
+      } catch (org.openqa.selenium.TimeoutException e) {
+        screenshot("dashboard-rows-missing.png");
+        throw new AssertionError(
+            "expected " + (ids.size() + 1) + " rows (the cams and stalled-cam); the page shows "
+                + rowIds(driver) + ", the dashboard's store holds " + dashboard.store().size() + " streams",
+            e);
+      }
 
       // Numbers change over time: the total rate and a stream's own rate.
       String total = text("t-segments");

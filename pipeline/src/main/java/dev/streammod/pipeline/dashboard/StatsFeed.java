@@ -157,23 +157,19 @@ public final class StatsFeed implements AutoCloseable {
     List<TopicPartition> all = new ArrayList<>(assigned);
     all.addAll(added);
     consumer.assign(all);
+    // End offsets first, eagerly: a partition with nothing newer than the history window starts at
+    // the end it had before the time lookup, so a record written meanwhile is read, not skipped (a
+    // lazy seekToEnd resolves at the next poll, after records that arrived in between).
+    Map<TopicPartition, Long> ends = consumer.endOffsets(added, Duration.ofSeconds(10));
     Map<TopicPartition, Long> since = new HashMap<>();
     long from = System.currentTimeMillis() - historyMs;
     for (TopicPartition tp : added) {
       since.put(tp, from);
     }
     Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(since, Duration.ofSeconds(10));
-    List<TopicPartition> toEnd = new ArrayList<>();
     for (TopicPartition tp : added) {
       OffsetAndTimestamp o = offsets.get(tp);
-      if (o == null) {
-        toEnd.add(tp);
-      } else {
-        consumer.seek(tp, o.offset());
-      }
-    }
-    if (!toEnd.isEmpty()) {
-      consumer.seekToEnd(toEnd);
+      consumer.seek(tp, o != null ? o.offset() : ends.get(tp));
     }
     assigned.clear();
     assigned.addAll(all);
