@@ -61,7 +61,23 @@ public record BenchResult(
     long deadlineMs,
     double rawFramesPerSegment,
     Map<String, Double> cpuSeconds,
+    Catchup catchup,
     List<BenchRunner.Sample> samples) {
+
+  /**
+   * The pipeline working off the backlog after publishing stopped: the same job and broker without
+   * the load generator's share of the cores. Measured while the backlog was above 5 % of what it
+   * was when publishing stopped, and only when that was at least {@link #MIN_BACKLOG} segments.
+   */
+  public record Catchup(
+      long backlog, double segmentsPerSecond, double framesPerSecond, double ratio, Map<String, Double> cpuSeconds) {
+    public static final long MIN_BACKLOG = 500;
+    public static final Catchup NONE = new Catchup(0, -1, -1, -1, Map.of());
+
+    public boolean measured() {
+      return segmentsPerSecond >= 0;
+    }
+  }
 
   /** Batch size (frames) at percentile {@code p} over the batches of the run; 0 when none ran. */
   public int batchPercentile(double p) {
@@ -94,7 +110,9 @@ public record BenchResult(
             + "\"batch_mean\":%.2f,\"batch_p50\":%d,\"batch_p99\":%d,\"batches\":%d,"
             + "\"max_publish_lateness_ms\":%d,\"steady_s\":%.1f,\"total_s\":%.1f,"
             + "\"decode_threads\":%d,\"max_batch\":%d,\"max_wait_ms\":%d,\"sampling\":\"%s\","
-            + "\"max_frames\":%d,\"deadline_ms\":%d,\"cpu\":%s}",
+            + "\"max_frames\":%d,\"deadline_ms\":%d,\"cpu\":%s,\"cpu_ms_per_segment\":%s,"
+            + "\"catchup_backlog\":%d,\"catchup_segments_per_s\":%.2f,\"catchup_frames_per_s\":%.2f,"
+            + "\"catchup_ratio\":%.3f,\"catchup_cpu_ms_per_segment\":%s}",
         streams, periodMs, offeredPerSecond, produced, verdicts, segmentsPerSecond, framesPerSecond,
         framesPerSegment, p50Ms, p95Ms, p99Ms, maxMs, rawDecodeFps, rawDecodeSegmentsPerSecond,
         rawInferFps, ratio, ratioCpu, lost, duplicates, unexpectedDecisions, degraded, degradedP99Ms, errors,
@@ -103,7 +121,13 @@ public record BenchResult(
         heapLiveMaxMb, rssStartMb,
         rssMaxMb, rssEndMb, lagMax, backlogMax, batcherQueueMaxFrames, meanBatch,
         batchPercentile(50), batchPercentile(99), batches, maxPublishLatenessMs, steadySeconds,
-        totalSeconds, decodeThreads, maxBatch, maxWaitMs, sampling, maxFrames, deadlineMs, cpuJson());
+        totalSeconds, decodeThreads, maxBatch, maxWaitMs, sampling, maxFrames, deadlineMs, cpuJson(),
+        perSegmentJson(cpuSeconds, segmentsPerSecond * steadySeconds), catchup.backlog(),
+        catchup.segmentsPerSecond(), catchup.framesPerSecond(), catchup.ratio(),
+        catchup.measured()
+            ? perSegmentJson(
+                catchup.cpuSeconds(), catchup.segmentsPerSecond() * catchup.cpuSeconds().getOrDefault("wall", 0.0))
+            : "{}");
   }
 
   /** CPU share per thread group over the steady window, and the cores busy on average. */
@@ -117,6 +141,19 @@ public record BenchResult(
           .append(String.format(Locale.ROOT, "%.3f", total <= 0 ? 0 : cpuSeconds.getOrDefault(g, 0.0) / total));
     }
     sb.append(String.format(Locale.ROOT, ",\"cores_busy\":%.2f}", wall <= 0 ? 0 : total / wall));
+    return sb.toString();
+  }
+
+  /** CPU milliseconds per segment by thread group, and in all. */
+  static String perSegmentJson(Map<String, Double> cpu, double segments) {
+    StringBuilder sb = new StringBuilder("{");
+    for (String g : CpuBreakdown.GROUPS) {
+      sb.append(sb.length() == 1 ? "" : ",")
+          .append('"').append(g).append("\":")
+          .append(String.format(Locale.ROOT, "%.3f", segments <= 0 ? 0 : 1000 * cpu.getOrDefault(g, 0.0) / segments));
+    }
+    double total = cpu.getOrDefault("total", 0.0);
+    sb.append(String.format(Locale.ROOT, ",\"total\":%.3f}", segments <= 0 ? 0 : 1000 * total / segments));
     return sb.toString();
   }
 

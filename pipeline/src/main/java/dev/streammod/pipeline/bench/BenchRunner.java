@@ -359,6 +359,8 @@ public final class BenchRunner {
       boolean producing = true;
       boolean gcNow = false;
       long drainDeadline = Long.MAX_VALUE;
+      long[] catchupStart = null; // verdicts, frames, nanos, backlog when producing stopped
+      BenchResult.Catchup catchup = BenchResult.Catchup.NONE;
       long lastVerdicts = 0;
       long lastPrintNanos = start;
       while (true) {
@@ -382,6 +384,33 @@ public final class BenchRunner {
               load.produced(),
               load.produced() / (elapsed / 1e9));
           out.println("cpu     : " + CpuBreakdown.describe(cpuSeconds));
+          out.println("cpu/seg : " + CpuBreakdown.describePerSegment(cpuSeconds, steadyEnd[0] - steadyStart[0]));
+          long backlog = meter.missing(load);
+          if (backlog >= BenchResult.Catchup.MIN_BACKLOG) {
+            catchupStart = new long[] {meter.distinct(), meter.frames(), now, backlog};
+            cpu.start();
+          }
+        }
+        if (catchupStart != null && meter.missing(load) * 20 <= catchupStart[3]) {
+          Map<String, Double> catchupCpu = cpu.stop();
+          double seconds = (now - catchupStart[2]) / 1e9;
+          long segments = meter.distinct() - catchupStart[0];
+          double fps = (meter.frames() - catchupStart[1]) / seconds;
+          double rawMin = Math.min(rawDecode.framesPerSecond(), rawInfer.framesPerSecond());
+          catchup =
+              new BenchResult.Catchup(
+                  catchupStart[3], segments / seconds, fps, rawMin <= 0 ? 0 : fps / rawMin, catchupCpu);
+          out.printf(
+              Locale.ROOT,
+              "catch-up: backlog of %d worked off at %.1f segments/s, %.1f frames/s (ratio %.3f to the raw"
+                  + " ceiling) without the publisher%n",
+              catchupStart[3],
+              catchup.segmentsPerSecond(),
+              catchup.framesPerSecond(),
+              catchup.ratio());
+          out.println("cpu     : " + CpuBreakdown.describe(catchupCpu));
+          out.println("cpu/seg : " + CpuBreakdown.describePerSegment(catchupCpu, segments));
+          catchupStart = null;
         }
         if (now >= nextGc) {
           gcNow = true;
@@ -443,7 +472,7 @@ public final class BenchRunner {
               .toList());
       long[] batchesAfter = batcher.batchSizeHistogram();
       return result(
-          o, settings, profile, load, meter, samples, live, cpuSeconds, steadyStart, steadyEnd,
+          o, settings, profile, load, meter, samples, live, cpuSeconds, catchup, steadyStart, steadyEnd,
           drainedNanos, rawDecode, rawInfer, decodeThreads, maxBatch, framesPerSegment, batchesBefore,
           batchesAfter);
     }
@@ -560,6 +589,7 @@ public final class BenchRunner {
       List<Sample> samples,
       List<double[]> live,
       Map<String, Double> cpuSeconds,
+      BenchResult.Catchup catchup,
       long[] steadyStart,
       long[] steadyEnd,
       long drainedNanos,
@@ -639,6 +669,7 @@ public final class BenchRunner {
         settings.decoder().degradeEnabled() ? settings.decoder().deadlineMs() : 0,
         framesPerSegment,
         cpuSeconds,
+        catchup,
         samples);
   }
 

@@ -185,6 +185,13 @@ final class BenchCommand implements Callable<Integer> {
         "ceiling : raw decode %.1f frames/s (%.1f segments/s), raw inference %.1f frames/s; ratio %.3f"
             + " (per CPU-second: %.3f)%n",
         r.rawDecodeFps(), r.rawDecodeSegmentsPerSecond(), r.rawInferFps(), r.ratio(), r.ratioCpu());
+    if (r.catchup().measured()) {
+      System.out.printf(
+          Locale.ROOT,
+          "catch-up: %.1f segments/s, %.1f frames/s working off a backlog of %d without the publisher;"
+              + " ratio %.3f%n",
+          r.catchup().segmentsPerSecond(), r.catchup().framesPerSecond(), r.catchup().backlog(), r.catchup().ratio());
+    }
     System.out.printf(
         Locale.ROOT,
         "batches : %d, mean %.1f frames, p50 %d, p99 %d (max batch %d, max wait %d ms)%n",

@@ -74,6 +74,13 @@ final class RunCommand implements Callable<Integer> {
               dev.streammod.pipeline.stats.StatsTopic.spec(settings.stats().topic(), partitions)));
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (ModerationJob.checkpointsInJobManagerMemory(env, settings)) {
+      System.err.println(
+          "moderation: warning: no checkpoint directory (job.checkpoint-dir or Flink's"
+              + " execution.checkpointing.dir): checkpoints are held in JobManager memory, at most 5 MiB"
+              + " per operator, and segments in flight (payload included) are part of them; set"
+              + " job.checkpoint-dir, e.g. --set job.checkpoint-dir=file:///var/lib/streammod/checkpoints");
+    }
     ModerationJob.build(env, settings);
     env.execute(ModerationJob.NAME);
     return 0;

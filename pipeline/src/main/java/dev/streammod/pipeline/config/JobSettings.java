@@ -23,7 +23,7 @@ public record JobSettings(
     model = model == null ? new ModelSettings(null, null, null, null, null) : model;
     decoder = decoder == null ? new DecoderOptions(null, null, null, null) : decoder;
     batching = batching == null ? new BatchingOptions(null, null, null) : batching;
-    job = job == null ? new RuntimeOptions(null, null, null, null) : job;
+    job = job == null ? new RuntimeOptions(null, null, null, null, null) : job;
     policy = policy == null || policy.rules().isEmpty() ? Policy.defaultFor(model.name()) : policy;
     stats = stats == null ? StatsOptions.defaults() : stats;
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -44,6 +45,9 @@ public final class ModerationJob {
   public static void build(StreamExecutionEnvironment env, JobSettings settings) {
     KafkaSettings kafka = settings.kafka();
     env.enableCheckpointing(settings.job().checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    if (settings.job().checkpointDir() != null) {
+      env.configure(checkpointStorage(settings.job().checkpointDir()));
+    }
     if (settings.metrics().prometheus()) {
       env.configure(prometheusReporter(settings.metrics()));
     }
@@ -156,6 +160,24 @@ public final class ModerationJob {
         ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
         metrics.prometheusPort());
     return conf;
+  }
+
+  /** File-system checkpoint storage under {@code dir} (a URI Flink's file systems understand). */
+  public static Configuration checkpointStorage(String dir) {
+    Configuration conf = new Configuration();
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+    return conf;
+  }
+
+  /**
+   * Whether checkpoints of this environment would be held in JobManager memory: no directory in
+   * its configuration and none in the job settings.
+   */
+  public static boolean checkpointsInJobManagerMemory(StreamExecutionEnvironment env, JobSettings settings) {
+    return settings.job().checkpointDir() == null
+        && env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()
+        && !"filesystem".equalsIgnoreCase(env.getConfiguration().get(CheckpointingOptions.CHECKPOINT_STORAGE));
   }
 
   static OffsetsInitializer startingOffsets(KafkaSettings kafka) {

@@ -35,6 +35,17 @@ class BenchPartsTest {
     assertThat(CpuBreakdown.group("AsyncOperations-thread-3")).isEqualTo("flink-runtime");
     assertThat(CpuBreakdown.group("data-plane-kafka-request-handler-0")).isEqualTo("kafka-broker");
     assertThat(CpuBreakdown.group("kafka-producer-network-thread | bench-load")).isEqualTo("bench-harness");
+    assertThat(CpuBreakdown.nativeGroup("C2 CompilerThre")).isEqualTo("jit");
+    assertThat(CpuBreakdown.nativeGroup("C1 CompilerThre")).isEqualTo("jit");
+    assertThat(CpuBreakdown.nativeGroup("GC Thread#1")).isEqualTo("gc");
+    assertThat(CpuBreakdown.nativeGroup("G1 Conc#0")).isEqualTo("gc");
+    assertThat(CpuBreakdown.nativeGroup("decode-0-1")).isNull();
+  }
+
+  @Test
+  void procStatCpuIsUserPlusSystemTicksEvenWhenTheNameHoldsSpacesAndParentheses() {
+    String stat = "4242 (C2 Compiler) x) S 1 1 1 0 -1 4194304 10 0 0 0 1234 56 0 0 20 0 1 0 99 0 0";
+    assertThat(CpuBreakdown.cpuTicks(stat)).isEqualTo(1290);
   }
 
   @Test
@@ -74,6 +85,7 @@ class BenchPartsTest {
         streams, 2000, streams / 2.0, 1000, 1000, segmentsPerSecond, segmentsPerSecond * 2, 2, p99 / 2,
         p99 - 1, p99, p99 + 1, 800, 400, 50_000, 0.5, 0.4, 0, 0, 0, 0, 10, 10, -1, 500, 100, 101, 90,
         101, 700, 710, 705, 3, 4, 2, 2.5, 400, new long[] {0, 100, 200, 100}, 5, 50, 60, 4, 32, 5,
-        "keyframes", 8, 0, 2.0, Map.of("decode", 5.0, "total", 10.0, "wall", 5.0), List.of());
+        "keyframes", 8, 0, 2.0, Map.of("decode", 5.0, "total", 10.0, "wall", 5.0),
+        BenchResult.Catchup.NONE, List.of());
   }
 }

@@ -68,6 +68,18 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void checkpointDirIsAUriAndAbsentByDefault() {
+    assertThat(SettingsLoader.load(null, Map.of()).job().checkpointDir()).isNull();
+    assertThat(SettingsLoader.load(null, Map.of("job.checkpoint-dir", "/var/lib/streammod/chk")).job().checkpointDir())
+        .isEqualTo("file:///var/lib/streammod/chk");
+    assertThat(SettingsLoader.load(null, Map.of("job.checkpoint-dir", "s3://bucket/chk")).job().checkpointDir())
+        .isEqualTo("s3://bucket/chk");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("job.checkpoint-dir", "relative/chk")))
+        .hasMessageContaining("job.checkpoint-dir")
+        .hasMessageContaining("'relative/chk'");
+  }
+
+  @Test
   void badValuesNameTheirField() {
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("batching.max-batch-size", "0")))
         .isInstanceOf(IllegalArgumentException.class)
