@@ -2,30 +2,20 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.EmbeddedKafka;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.models.testing.ColourStatsModel;
-import dev.streammod.pipeline.config.JobSettings;
-import dev.streammod.pipeline.config.SettingsLoader;
-import dev.streammod.pipeline.demo.LocalFlink;
 import dev.streammod.pipeline.demo.SegmentKind;
 import dev.streammod.pipeline.demo.SyntheticStreams;
 import dev.streammod.pipeline.demo.VerdictTally;
-import dev.streammod.pipeline.job.ModerationJob;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,54 +38,25 @@ class ModerationPipelineIT {
 
   @Test
   void everySegmentGetsExactlyOneVerdictAsTheModelDictates() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      TopicAdmin.ensureTopics(
-          kafka.bootstrapServers(),
-          List.of(
-              TopicSpec.segmentsTopic(Topics.SEGMENTS, 3),
-              TopicSpec.verdictsTopic(Topics.VERDICTS, 3),
-              TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
-      Path repository = work.resolve("models");
-      ColourStatsModel.write(repository, 64, 64);
-      JobSettings settings =
-          SettingsLoader.load(
-              null,
-              Map.of(
-                  "kafka.bootstrap-servers", kafka.bootstrapServers(),
-                  "kafka.starting-offsets", "earliest",
-                  "model.repository", repository.toString(),
-                  "model.name", ColourStatsModel.NAME,
-                  "model.device", "cpu",
-                  "job.parallelism", "2",
-                  "job.checkpoint-interval-ms", "500"));
-
-      StreamExecutionEnvironment env = LocalFlink.environment(2);
-      ModerationJob.build(env, settings);
-      JobClient job = env.executeAsync(ModerationJob.NAME);
+    try (RunningPipeline pipeline =
+        RunningPipeline.start(3, RunningPipeline.colourStatsModel(work))) {
       try (SyntheticStreams streams =
               new SyntheticStreams(
-                  kafka.bootstrapServers(), Topics.SEGMENTS, STREAMS, SyntheticStreams.Shape.standard());
-          VerdictTally tally =
-              new VerdictTally(
-                  kafka.bootstrapServers(), Topics.VERDICTS, Topics.DEAD_LETTERS, streams.sent())) {
+                  pipeline.bootstrapServers(),
+                  Topics.SEGMENTS,
+                  STREAMS,
+                  SyntheticStreams.Shape.standard());
+          VerdictTally tally = pipeline.tally(streams.sent())) {
         for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
           for (int s = 0; s < STREAMS; s++) {
             streams.publish(s);
           }
         }
         streams.stop();
-        publishMalformed(kafka.bootstrapServers());
+        publishMalformed(pipeline.bootstrapServers());
         long expectedVerdicts = STREAMS * SEGMENTS_PER_STREAM + 1;
 
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (tally.verdicts() < expectedVerdicts && System.nanoTime() < deadline) {
-          tally.poll(Duration.ofMillis(200));
-        }
-        // Two more checkpoints: a duplicate, were there one, would be committed by then.
-        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < settle) {
-          tally.poll(Duration.ofMillis(200));
-        }
+        RunningPipeline.awaitVerdicts(tally, expectedVerdicts, Duration.ofMinutes(3));
 
         assertThat(tally.unreadable()).isZero();
         assertThat(tally.missing()).as("segments without a verdict").isZero();
@@ -153,8 +114,6 @@ class ModerationPipelineIT {
             .filteredOn(d -> d.getStage().equals("DESERIALIZE"))
             .singleElement()
             .satisfies(d -> assertThat(d.getStreamId()).isEqualTo("stream-garbage"));
-      } finally {
-        job.cancel().get(30, TimeUnit.SECONDS);
       }
     }
   }

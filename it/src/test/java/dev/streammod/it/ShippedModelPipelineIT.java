@@ -2,25 +2,15 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.EmbeddedKafka;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
-import dev.streammod.pipeline.config.JobSettings;
-import dev.streammod.pipeline.config.SettingsLoader;
-import dev.streammod.pipeline.demo.LocalFlink;
 import dev.streammod.pipeline.demo.SegmentKind;
 import dev.streammod.pipeline.demo.SyntheticStreams;
 import dev.streammod.pipeline.demo.VerdictTally;
-import dev.streammod.pipeline.job.ModerationJob;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,34 +25,15 @@ class ShippedModelPipelineIT {
 
   @Test
   void defaultModelModeratesEverySegmentOnce() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      TopicAdmin.ensureTopics(
-          kafka.bootstrapServers(),
-          List.of(
-              TopicSpec.segmentsTopic(Topics.SEGMENTS, 2),
-              TopicSpec.verdictsTopic(Topics.VERDICTS, 2),
-              TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
-      JobSettings settings =
-          SettingsLoader.load(
-              null,
-              Map.of(
-                  "kafka.bootstrap-servers", kafka.bootstrapServers(),
-                  "kafka.starting-offsets", "earliest",
-                  "model.device", "cpu",
-                  "stats.enabled", "false",
-                  "job.parallelism", "2",
-                  "job.checkpoint-interval-ms", "500"));
-      assertThat(settings.model().name()).isEqualTo("nsfw-mobilenet-v2");
-
-      StreamExecutionEnvironment env = LocalFlink.environment(2);
-      ModerationJob.build(env, settings);
-      JobClient job = env.executeAsync(ModerationJob.NAME);
+    try (RunningPipeline pipeline = RunningPipeline.start(2, Map.of("stats.enabled", "false"))) {
+      assertThat(pipeline.settings().model().name()).isEqualTo("nsfw-mobilenet-v2");
       try (SyntheticStreams streams =
               new SyntheticStreams(
-                  kafka.bootstrapServers(), Topics.SEGMENTS, STREAMS, SyntheticStreams.Shape.standard());
-          VerdictTally tally =
-              new VerdictTally(
-                  kafka.bootstrapServers(), Topics.VERDICTS, Topics.DEAD_LETTERS, streams.sent())) {
+                  pipeline.bootstrapServers(),
+                  Topics.SEGMENTS,
+                  STREAMS,
+                  SyntheticStreams.Shape.standard());
+          VerdictTally tally = pipeline.tally(streams.sent())) {
         for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
           for (int s = 0; s < STREAMS; s++) {
             streams.publish(s);
@@ -70,14 +41,7 @@ class ShippedModelPipelineIT {
         }
         streams.stop();
         long expected = (long) STREAMS * SEGMENTS_PER_STREAM;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (tally.verdicts() < expected && System.nanoTime() < deadline) {
-          tally.poll(Duration.ofMillis(200));
-        }
-        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < settle) {
-          tally.poll(Duration.ofMillis(200));
-        }
+        RunningPipeline.awaitVerdicts(tally, expected, Duration.ofMinutes(3));
         assertThat(tally.missing()).isZero();
         assertThat(tally.duplicated()).isZero();
         assertThat(tally.verdicts()).isEqualTo(expected);
@@ -101,8 +65,6 @@ class ShippedModelPipelineIT {
             assertThat(v.getRule()).isNotBlank();
           }
         }
-      } finally {
-        job.cancel().get(30, TimeUnit.SECONDS);
       }
     }
   }

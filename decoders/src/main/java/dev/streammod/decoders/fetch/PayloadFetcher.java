@@ -453,6 +453,22 @@ public final class PayloadFetcher implements AutoCloseable {
             + " ms)");
   }
 
+  /**
+   * {@code uri} as fetch messages show it: without user info, its query redacted and its fragment
+   * dropped; a string that is not a URI is cut at its query. For messages about references that
+   * were not fetched at all.
+   */
+  public static String redacted(String uri) {
+    if (uri == null) {
+      return "null";
+    }
+    try {
+      return redact(new URI(uri.trim()));
+    } catch (URISyntaxException e) {
+      return redactRaw(uri);
+    }
+  }
+
   /** The URI without user info and with its query and fragment redacted. */
   static String redact(URI u) {
     StringBuilder b = new StringBuilder();
@@ -484,6 +500,8 @@ public final class PayloadFetcher implements AutoCloseable {
     if (q >= 0) {
       s = s.substring(0, q) + "?<query redacted>";
     }
+    // Credentials in an authority that did not parse: "scheme://user:secret@host/...".
+    s = s.replaceFirst("^([^:/?#]*://)[^/?#]*@", "$1<user info redacted>@");
     return s.length() > 200 ? s.substring(0, 200) + "..." : s;
   }
 

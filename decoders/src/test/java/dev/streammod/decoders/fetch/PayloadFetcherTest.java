@@ -181,6 +181,20 @@ class PayloadFetcherTest {
   }
 
   @Test
+  void redactedShowsReferencesWithoutSecrets() {
+    assertThat(PayloadFetcher.redacted("https://cdn.example.com/live/a.ts?X-Amz-Signature=abc123"))
+        .isEqualTo("https://cdn.example.com/live/a.ts?<query redacted>");
+    assertThat(PayloadFetcher.redacted("http://user:hunter2@cdn.example.com:8080/a.ts#t=1"))
+        .isEqualTo("http://cdn.example.com:8080/a.ts");
+    assertThat(PayloadFetcher.redacted("file:///segments/a.ts")).isEqualTo("file:///segments/a.ts");
+    assertThat(PayloadFetcher.redacted("http://user:hunter2@cdn example/a b?sig=abc123"))
+        .doesNotContain("hunter2")
+        .doesNotContain("abc123")
+        .contains("cdn example");
+    assertThat(PayloadFetcher.redacted(null)).isEqualTo("null");
+  }
+
+  @Test
   void httpNotFoundAndError() {
     try (PayloadFetcher f = http(b -> b)) {
       assertFailure(f.fetch(base + "/live/missing.ts"), FetchErrorCode.NOT_FOUND, "HTTP 404");

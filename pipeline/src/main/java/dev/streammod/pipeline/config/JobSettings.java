@@ -14,7 +14,8 @@ public record JobSettings(
     @JsonProperty("job") RuntimeOptions job,
     @JsonProperty("policy") Policy policy,
     @JsonProperty("stats") StatsOptions stats,
-    @JsonProperty("metrics") MetricsOptions metrics)
+    @JsonProperty("metrics") MetricsOptions metrics,
+    @JsonProperty("fetch") FetchOptions fetch)
     implements Serializable {
 
   @JsonCreator
@@ -27,9 +28,18 @@ public record JobSettings(
     policy = policy == null || policy.rules().isEmpty() ? Policy.defaultFor(model.name()) : policy;
     stats = stats == null ? StatsOptions.defaults() : stats;
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;
+    fetch = fetch == null ? FetchOptions.disabled() : fetch;
+    fetch = fetch.withDecoderLimit(decoder.maxPayloadBytes());
+    if (fetch.enabled() && fetch.timeoutMs() >= job.segmentTimeoutMs()) {
+      throw new IllegalArgumentException(
+          "fetch.timeout-ms must be < job.segment-timeout-ms ("
+              + job.segmentTimeoutMs()
+              + "): the fetch and the decode after it share that time, got "
+              + fetch.timeoutMs());
+    }
   }
 
-  /** Settings without the stats and metrics sections: those take their defaults. */
+  /** Settings without the stats, metrics and fetch sections: those take their defaults. */
   public JobSettings(
       KafkaSettings kafka,
       ModelSettings model,
@@ -37,16 +47,16 @@ public record JobSettings(
       BatchingOptions batching,
       RuntimeOptions job,
       Policy policy) {
-    this(kafka, model, decoder, batching, job, policy, null, null);
+    this(kafka, model, decoder, batching, job, policy, null, null, null);
   }
 
   /** The same settings with another policy. */
   public JobSettings withPolicy(Policy newPolicy) {
-    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics);
+    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics, fetch);
   }
 
   /** All defaults. */
   public static JobSettings defaults() {
-    return new JobSettings(null, null, null, null, null, null, null, null);
+    return new JobSettings(null, null, null, null, null, null, null, null, null);
   }
 }

@@ -3,12 +3,14 @@ package dev.streammod.pipeline.job;
 import dev.streammod.connectors.RawRecord;
 import dev.streammod.decoders.DecoderSettings;
 import dev.streammod.decoders.SegmentDecoder;
+import dev.streammod.decoders.fetch.PayloadFetcher;
 import dev.streammod.models.EngineOptions;
 import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.ModelConfig;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.pipeline.config.BatchingOptions;
 import dev.streammod.pipeline.config.DecoderOptions;
+import dev.streammod.pipeline.config.FetchOptions;
 import dev.streammod.pipeline.config.ModelSettings;
 import dev.streammod.pipeline.moderation.DegradePolicy;
 import dev.streammod.pipeline.moderation.ScoredSegment;
@@ -35,10 +37,12 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * backpressures the Kafka source instead of filling memory.
  *
  * <p>Metrics (group {@code moderation}): counters {@code segments_in}, {@code frames_sampled},
- * {@code segments_failed}, {@code segments_degraded}; histograms (last {@value #HISTOGRAM_WINDOW}
- * segments) {@code batch_size}, {@code wait_ms} (for a decode thread), {@code decode_ms}, {@code
- * queue_ms} (in the batcher), {@code infer_ms}, {@code total_ms}; gauges {@code segments_admitted}
- * and {@code segments_waiting} of this slot, {@code batcher_queued_frames} of the shared batcher.
+ * {@code segments_failed}, {@code segments_degraded}, {@code payloads_fetched} and {@code
+ * payload_bytes_fetched} (payloads by reference); histograms (last {@value #HISTOGRAM_WINDOW}
+ * segments) {@code batch_size}, {@code wait_ms} (for a decode thread), {@code fetch_ms} (payloads
+ * by reference), {@code decode_ms}, {@code queue_ms} (in the batcher), {@code infer_ms}, {@code
+ * total_ms}; gauges {@code segments_admitted} and {@code segments_waiting} of this slot, {@code
+ * batcher_queued_frames} of the shared batcher.
  */
 public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, ScoredSegment> {
   private static final long serialVersionUID = 1L;
@@ -47,19 +51,24 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
   private final ModelSettings model;
   private final DecoderOptions decoderOptions;
   private final BatchingOptions batching;
+  private final FetchOptions fetch;
   private final Policy policy;
   private final int inFlight;
   private final long timeoutMs;
 
   private transient SharedBatchers.Lease lease;
   private transient ThreadPoolExecutor decodePool;
+  private transient PayloadFetcher fetcher;
   private transient SegmentModerator moderator;
   private transient Counter segmentsIn;
   private transient Counter framesDecoded;
   private transient Counter failures;
   private transient Counter degraded;
+  private transient Counter payloadsFetched;
+  private transient Counter payloadBytesFetched;
   private transient Histogram batchSize;
   private transient Histogram waitMs;
+  private transient Histogram fetchMs;
   private transient Histogram decodeMs;
   private transient Histogram queueMs;
   private transient Histogram inferMs;
@@ -69,12 +78,14 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
       ModelSettings model,
       DecoderOptions decoderOptions,
       BatchingOptions batching,
+      FetchOptions fetch,
       Policy policy,
       int inFlight,
       long timeoutMs) {
     this.model = model;
     this.decoderOptions = decoderOptions;
     this.batching = batching;
+    this.fetch = fetch;
     this.policy = policy;
     this.inFlight = inFlight;
     this.timeoutMs = timeoutMs;
@@ -113,6 +124,7 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
                 decoderOptions.maxFrames(),
                 decoderOptions.degradedMaxFrames())
             : DegradePolicy.off();
+    fetcher = fetch.enabled() ? new PayloadFetcher(fetch.toFetchSettings()) : null;
     moderator =
         new SegmentModerator(
             decoder,
@@ -125,14 +137,18 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
             new SegmentModerator.Admission(
                 threads, decoderOptions.maxInFlightPerStream(), 2 * Math.max(1, inFlight)),
             degrade,
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            fetcher);
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("moderation");
     segmentsIn = group.counter("segments_in");
     framesDecoded = group.counter("frames_sampled");
     failures = group.counter("segments_failed");
     degraded = group.counter("segments_degraded");
+    payloadsFetched = group.counter("payloads_fetched");
+    payloadBytesFetched = group.counter("payload_bytes_fetched");
     batchSize = histogram(group, "batch_size");
     waitMs = histogram(group, "wait_ms");
+    fetchMs = histogram(group, "fetch_ms");
     decodeMs = histogram(group, "decode_ms");
     queueMs = histogram(group, "queue_ms");
     inferMs = histogram(group, "infer_ms");
@@ -194,6 +210,13 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
     if (s.degraded) {
       degraded.inc();
     }
+    if (s.fetchMs > 0) {
+      fetchMs.update(Math.round(s.fetchMs));
+    }
+    if (s.fetchedBytes > 0) {
+      payloadsFetched.inc();
+      payloadBytesFetched.inc(s.fetchedBytes);
+    }
     if (s.batchSize > 0) {
       batchSize.update(s.batchSize);
       queueMs.update(Math.round(s.queueMs));
@@ -215,6 +238,10 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
     if (decodePool != null) {
       decodePool.shutdownNow();
       decodePool = null;
+    }
+    if (fetcher != null) {
+      fetcher.close();
+      fetcher = null;
     }
     if (lease != null) {
       lease.close();

@@ -73,6 +73,7 @@ public final class ModerationJob {
                     settings.model(),
                     settings.decoder(),
                     settings.batching(),
+                    settings.fetch(),
                     settings.policy(),
                     settings.job().inFlightPerSlot(),
                     timeout),

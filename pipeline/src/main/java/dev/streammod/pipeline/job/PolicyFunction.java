@@ -56,7 +56,7 @@ public final class PolicyFunction extends KeyedProcessFunction<String, ScoredSeg
     ModerationVerdict verdict = Verdicts.verdict(s, policy, now);
     decisions[verdict.getDecision().ordinal()].inc();
     out.collect(record(s.streamId, verdictCodec.encode(verdict)));
-    ctx.output(STATS_EVENTS, StatsEvent.verdict(verdict, s.ingestTimestampMs));
+    ctx.output(STATS_EVENTS, StatsEvent.verdict(verdict, s.ingestTimestampMs, s.fetchedBytes));
     if (s.failed()) {
       deadLetters.inc();
       ctx.output(DEAD_LETTERS, record(s.streamId, deadLetterCodec.encode(Verdicts.deadLetter(s, now))));

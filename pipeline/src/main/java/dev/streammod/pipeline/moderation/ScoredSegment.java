@@ -30,6 +30,12 @@ public class ScoredSegment {
   /** Time in the batcher's queue. */
   public double queueMs;
 
+  /** Time fetching a payload given by reference; 0 for an inline payload. */
+  public double fetchMs;
+
+  /** Bytes of a payload fetched by reference; 0 for an inline payload or a failed fetch. */
+  public long fetchedBytes;
+
   public double decodeMs;
   public double inferMs;
   public double totalMs;

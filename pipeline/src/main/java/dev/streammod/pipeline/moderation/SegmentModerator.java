@@ -8,9 +8,15 @@ import dev.streammod.decoders.DecodeFailure;
 import dev.streammod.decoders.DecodeResult;
 import dev.streammod.decoders.DecodedFrames;
 import dev.streammod.decoders.SegmentDecoder;
+import dev.streammod.decoders.fetch.FetchErrorCode;
+import dev.streammod.decoders.fetch.FetchFailure;
+import dev.streammod.decoders.fetch.FetchResult;
+import dev.streammod.decoders.fetch.FetchedPayload;
+import dev.streammod.decoders.fetch.PayloadFetcher;
 import dev.streammod.models.ModelConfig;
 import dev.streammod.models.batching.DynamicBatcher;
 import dev.streammod.models.batching.InferenceResult;
+import dev.streammod.pipeline.config.FetchOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,6 +35,11 @@ import java.util.function.LongSupplier;
  * <p>Segments reach the decode executor through a {@link FairDispatcher} (round-robin across
  * streams, a cap per stream), and a {@link DegradePolicy} decides, when decoding starts, whether a
  * late segment samples fewer frames.
+ *
+ * <p>A segment with a {@code payload_uri} and no inline payload is fetched by the {@link
+ * PayloadFetcher} on the decode thread, before FFmpeg, so fetches take the same admission and
+ * bounds as decoding; a refused or failed fetch is an error at stage FETCH with the {@link
+ * FetchErrorCode}.
  */
 public final class SegmentModerator {
   private final SegmentDecoder decoder;
@@ -39,6 +50,7 @@ public final class SegmentModerator {
   private final FairDispatcher dispatcher;
   private final DegradePolicy degrade;
   private final LongSupplier wallClockMs;
+  private final PayloadFetcher fetcher;
   private final ThreadLocal<AvroCodec<VideoSegment>> codec =
       ThreadLocal.withInitial(AvroCodec::videoSegments);
 
@@ -81,7 +93,8 @@ public final class SegmentModerator {
         decodeExecutor,
         Admission.unlimited(),
         DegradePolicy.off(),
-        System::currentTimeMillis);
+        System::currentTimeMillis,
+        null);
   }
 
   /**
@@ -89,6 +102,8 @@ public final class SegmentModerator {
    * @param admission at most {@code decodeThreads} segments on the executor (its thread count),
    *     {@code maxPerStream} of one stream in flight, {@code capacity} admitted in all
    * @param wallClockMs the clock that ages segments against their Kafka timestamps
+   * @param fetcher reads payloads given by reference; null: fetching is disabled and such a segment
+   *     is an error naming {@link FetchOptions#ENABLING_KEY}
    */
   public SegmentModerator(
       SegmentDecoder decoder,
@@ -98,7 +113,8 @@ public final class SegmentModerator {
       Executor decodeExecutor,
       Admission admission,
       DegradePolicy degrade,
-      LongSupplier wallClockMs) {
+      LongSupplier wallClockMs,
+      PayloadFetcher fetcher) {
     this.decoder = decoder;
     this.batcher = batcher;
     this.model = model;
@@ -113,6 +129,7 @@ public final class SegmentModerator {
             decodeExecutor, admission.decodeThreads(), admission.maxPerStream(), admission.capacity());
     this.degrade = degrade;
     this.wallClockMs = wallClockMs;
+    this.fetcher = fetcher;
   }
 
   public CompletableFuture<ScoredSegment> moderate(RawRecord record) {
@@ -200,14 +217,19 @@ public final class SegmentModerator {
     ScoredSegment base = base(record, segment);
     ByteBuffer payload = segment.getPayload();
     if (payload == null) {
-      String why =
-          segment.getPayloadUri() == null
-              ? "segment has neither an inline payload nor a payload_uri"
-              : "payload by reference (" + segment.getPayloadUri() + ") is not supported by this job";
-      return Decoded.failed(fill(base, record, Stage.FETCH, "NO_PAYLOAD", why, started));
+      if (segment.getPayloadUri() == null) {
+        String why = "segment has neither an inline payload nor a payload_uri";
+        return Decoded.failed(fill(base, record, Stage.FETCH, "NO_PAYLOAD", why, started));
+      }
+      FetchResult fetched = fetch(segment.getPayloadUri(), base);
+      if (fetched instanceof FetchFailure f) {
+        return Decoded.failed(
+            fill(base, record, Stage.FETCH, f.code().name(), f.message(), started));
+      }
+      payload = ByteBuffer.wrap(((FetchedPayload) fetched).bytes());
     }
     long decodeStart = System.nanoTime();
-    base.waitMs = (decodeStart - started) / 1e6;
+    base.waitMs = (decodeStart - started) / 1e6 - base.fetchMs;
     DegradePolicy.Decision decision = degrade.decide(record.timestamp, wallClockMs.getAsLong());
     int normal = decoder.settings().maxFrames();
     int maxFrames = degrade.maxFrames(decision, normal);
@@ -222,6 +244,27 @@ public final class SegmentModerator {
     // Only an analysis can be degraded; a segment that failed to decode gets a plain ERROR.
     base.degraded = decision == DegradePolicy.Decision.DEGRADED && maxFrames < normal;
     return new Decoded(base, (DecodedFrames) r, record);
+  }
+
+  /** Fetches a payload given by reference on this (decode) thread, noting its time and size. */
+  private FetchResult fetch(String uri, ScoredSegment s) {
+    if (fetcher == null) {
+      return new FetchFailure(
+          FetchErrorCode.SCHEME_NOT_ALLOWED,
+          "payload_uri "
+              + PayloadFetcher.redacted(uri)
+              + " was not fetched: fetching payloads by reference is disabled; list the schemes"
+              + " to fetch in "
+              + FetchOptions.ENABLING_KEY
+              + " (with fetch.allowed-hosts for http(s), fetch.allowed-path-prefixes for file:)");
+    }
+    long start = System.nanoTime();
+    FetchResult r = fetcher.fetch(uri);
+    s.fetchMs = (System.nanoTime() - start) / 1e6;
+    if (r instanceof FetchedPayload p) {
+      s.fetchedBytes = p.bytes().length;
+    }
+    return r;
   }
 
   private CompletableFuture<ScoredSegment> infer(Decoded d, long started) {

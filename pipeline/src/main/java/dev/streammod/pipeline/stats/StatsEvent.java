@@ -25,7 +25,10 @@ public class StatsEvent {
   /** Kafka timestamp of the segment record. */
   public long ingestTimestampMs;
 
-  /** ARRIVAL: the Kafka record value's size. */
+  /**
+   * ARRIVAL: the Kafka record value's size. VERDICT: the bytes of a payload fetched by reference (0
+   * for an inline payload, whose bytes came with its arrival).
+   */
   public long bytes;
 
   /** VERDICT: the decision and what it cost. */
@@ -54,7 +57,16 @@ public class StatsEvent {
 
   /** A verdict for a segment whose Kafka timestamp was {@code ingestTimestampMs}. */
   public static StatsEvent verdict(ModerationVerdict v, long ingestTimestampMs) {
+    return verdict(v, ingestTimestampMs, 0);
+  }
+
+  /**
+   * A verdict for a segment whose Kafka timestamp was {@code ingestTimestampMs} and whose payload,
+   * given by reference, was {@code fetchedBytes} long.
+   */
+  public static StatsEvent verdict(ModerationVerdict v, long ingestTimestampMs, long fetchedBytes) {
     StatsEvent e = new StatsEvent();
+    e.bytes = fetchedBytes;
     e.kind = Kind.VERDICT;
     e.streamId = normalise(v.getStreamId());
     e.ingestTimestampMs = ingestTimestampMs;

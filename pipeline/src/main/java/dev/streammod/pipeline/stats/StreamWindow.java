@@ -63,9 +63,10 @@ public class StreamWindow {
     if (e.ingestTimestampMs > 0) {
       lastSeenMs = Math.max(lastSeenMs, e.ingestTimestampMs);
     }
+    // Segment bytes in: records on arrival, payloads fetched by reference with their verdicts.
+    bytesIn += e.bytes;
     if (e.kind == StatsEvent.Kind.ARRIVAL) {
       arrived++;
-      bytesIn += e.bytes;
       notePeriod(e.ingestTimestampMs);
     } else {
       addVerdict(e);

@@ -68,7 +68,15 @@ class SegmentModeratorAdmissionTest {
 
   private static SegmentModerator moderator(SegmentModerator.Admission admission, DegradePolicy degrade) {
     return new SegmentModerator(
-        decoder, lease.batcher(), lease.config(), Set.of("red"), pool, admission, degrade, () -> NOW);
+        decoder,
+        lease.batcher(),
+        lease.config(),
+        Set.of("red"),
+        pool,
+        admission,
+        degrade,
+        () -> NOW,
+        null);
   }
 
   private static RawRecord record(String stream, long seq, long timestamp) {

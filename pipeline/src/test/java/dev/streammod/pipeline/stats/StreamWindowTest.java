@@ -118,6 +118,18 @@ class StreamWindowTest {
   }
 
   @Test
+  void payloadsFetchedByReferenceCountAsBytesInWithTheirVerdicts() {
+    StreamWindow w = StreamWindow.startingAt(T0);
+    w.add(arrival("s", 200, T0), T0);
+    ModerationVerdict v = verdictRecord("s", Decision.ALLOW, 2, 1, 1, 10, false);
+    w.add(StatsEvent.verdict(v, T0, 150_000), T0 + 50);
+    assertThat(w.snapshot("s", T0 + 5000, T0 + 5000).getBytesIn()).isEqualTo(200 + 150_000);
+    assertThat(StatsEvent.verdict(v, T0).bytes)
+        .as("inline payloads came with the arrival")
+        .isZero();
+  }
+
+  @Test
   void windowsAlignToTheEpoch() {
     assertThat(StreamWindow.alignedStart(12_345, 5000)).isEqualTo(10_000);
     assertThat(StreamWindow.alignedStart(15_000, 5000)).isEqualTo(15_000);

@@ -1,0 +1,337 @@
+package dev.streammod.pipeline.moderation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.streammod.connectors.AvroCodec;
+import dev.streammod.connectors.RawRecord;
+import dev.streammod.connectors.avro.DeadLetter;
+import dev.streammod.connectors.avro.Decision;
+import dev.streammod.connectors.avro.ModerationVerdict;
+import dev.streammod.connectors.avro.VideoSegment;
+import dev.streammod.decoders.DecoderSettings;
+import dev.streammod.decoders.SamplingPolicy;
+import dev.streammod.decoders.SegmentDecoder;
+import dev.streammod.decoders.fetch.FetchSettings;
+import dev.streammod.decoders.fetch.PayloadFetcher;
+import dev.streammod.decoders.synthetic.SceneKind;
+import dev.streammod.decoders.synthetic.SyntheticSegments;
+import dev.streammod.models.EngineOptions;
+import dev.streammod.models.ExecutionDevice;
+import dev.streammod.models.ModelArtifact;
+import dev.streammod.models.batching.BatcherSettings;
+import dev.streammod.models.batching.SharedBatchers;
+import dev.streammod.models.testing.ColourStatsModel;
+import dev.streammod.pipeline.policy.Policy;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Segments whose payload is given by reference ({@code payload_uri}): fetched from real files and a
+ * local HTTP server, decoded by FFmpeg and scored by a real ONNX model, no Flink.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SegmentModeratorFetchTest {
+  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
+
+  @TempDir static Path work;
+  private static Path segments;
+  private static SharedBatchers.Lease lease;
+  private static SegmentDecoder decoder;
+  private static ExecutorService pool;
+  private static PayloadFetcher fetcher;
+  private static SegmentModerator moderator;
+  private static byte[] red;
+  private static byte[] neutral;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    ModelArtifact artifact = ColourStatsModel.write(work.resolve("models"), 64, 64);
+    lease =
+        SharedBatchers.acquire(
+            artifact,
+            EngineOptions.builder().device(ExecutionDevice.CPU).build(),
+            BatcherSettings.builder().build());
+    decoder =
+        new SegmentDecoder(
+            DecoderSettings.builder()
+                .width(64)
+                .height(64)
+                .sampling(SamplingPolicy.keyframes())
+                .build());
+    pool = Executors.newFixedThreadPool(2);
+    segments = Files.createDirectories(work.resolve("segments"));
+    red = SyntheticSegments.h264TransportStream(SceneKind.RED, 320, 240, 15, 2.0, 1, 0);
+    neutral = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 2, 0);
+    Files.write(segments.resolve("red.ts"), red);
+    Files.write(segments.resolve("neutral.ts"), neutral);
+    Files.write(segments.resolve("corrupt.ts"), SyntheticSegments.corrupt(neutral, 11));
+    Files.write(work.resolve("outside.ts"), neutral);
+    fetcher =
+        new PayloadFetcher(
+            FetchSettings.builder()
+                .allowSchemes("file")
+                .allowPathPrefixes(segments.toString())
+                .timeout(Duration.ofSeconds(10))
+                .build());
+    moderator = moderator(fetcher, SegmentModerator.Admission.unlimited());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    pool.shutdownNow();
+    fetcher.close();
+    lease.close();
+  }
+
+  private static SegmentModerator moderator(
+      PayloadFetcher f, SegmentModerator.Admission admission) {
+    return new SegmentModerator(
+        decoder,
+        lease.batcher(),
+        lease.config(),
+        Set.of("red"),
+        pool,
+        admission,
+        DegradePolicy.off(),
+        System::currentTimeMillis,
+        f);
+  }
+
+  private static RawRecord byReference(String stream, long seq, String uri) {
+    return record(stream, seq, null, uri);
+  }
+
+  private static RawRecord record(String stream, long seq, byte[] payload, String uri) {
+    VideoSegment s =
+        VideoSegment.newBuilder()
+            .setStreamId(stream)
+            .setSequence(seq)
+            .setContainer("mpegts")
+            .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+            .setPayloadUri(uri)
+            .build();
+    RawRecord r = new RawRecord();
+    r.topic = "video.segments";
+    r.partition = 0;
+    r.offset = seq;
+    r.timestamp = System.currentTimeMillis();
+    r.key = stream.getBytes(StandardCharsets.UTF_8);
+    r.value = CODEC.encode(s);
+    return r;
+  }
+
+  private static ScoredSegment moderate(SegmentModerator m, RawRecord r) throws Exception {
+    return m.moderate(r).get(30, TimeUnit.SECONDS);
+  }
+
+  private static String uri(Path file) {
+    return file.toUri().toString();
+  }
+
+  @Test
+  void fetchedSegmentsAreScoredAsTheModelDictates() throws Exception {
+    ScoredSegment r = moderate(moderator, byReference("a", 1, uri(segments.resolve("red.ts"))));
+    ScoredSegment n = moderate(moderator, byReference("b", 2, uri(segments.resolve("neutral.ts"))));
+
+    assertThat(r.failed()).as("%s: %s", r, r.errorMessage).isFalse();
+    assertThat(r.streamId).isEqualTo("a");
+    assertThat(r.sequence).isEqualTo(1);
+    assertThat(r.topLabel).isEqualTo("red");
+    assertThat(r.framesSampled).as("both key frames of a 2 s segment").isEqualTo(2);
+    assertThat(r.fetchedBytes).isEqualTo(red.length);
+    assertThat(r.fetchMs).isPositive();
+    assertThat(r.waitMs).as("the fetch is not counted as waiting").isGreaterThanOrEqualTo(0);
+    assertThat(r.totalMs).isGreaterThanOrEqualTo(r.fetchMs + r.decodeMs);
+    assertThat(r.value).as("bytes are kept only for failures").isNull();
+    assertThat(
+            Verdicts.verdict(r, Policy.colourStatsDefault(), System.currentTimeMillis())
+                .getDecision())
+        .isEqualTo(Decision.BLOCK);
+
+    assertThat(n.failed()).as("%s: %s", n, n.errorMessage).isFalse();
+    assertThat(n.topLabel).isEqualTo("neutral");
+    assertThat(n.fetchedBytes).isEqualTo(neutral.length);
+    assertThat(
+            Verdicts.verdict(n, Policy.colourStatsDefault(), System.currentTimeMillis())
+                .getDecision())
+        .isEqualTo(Decision.ALLOW);
+  }
+
+  @Test
+  void missingFileIsAFetchErrorWithADeadLetterKeepingTheRecord() throws Exception {
+    RawRecord record = byReference("c", 7, uri(segments.resolve("gone.ts")));
+    ScoredSegment s = moderate(moderator, record);
+
+    assertThat(s.errorStage).isEqualTo("FETCH");
+    assertThat(s.errorCode).isEqualTo("NOT_FOUND");
+    assertThat(s.errorMessage).contains("gone.ts").contains("no such file");
+    assertThat(s.streamId).isEqualTo("c");
+    assertThat(s.sequence).isEqualTo(7);
+    assertThat(s.fetchedBytes).isZero();
+    assertThat(s.framesSampled).isZero();
+
+    ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 0);
+    assertThat(v.getDecision()).isEqualTo(Decision.ERROR);
+    assertThat(v.getErrorCode()).isEqualTo("FETCH/NOT_FOUND");
+    DeadLetter d = Verdicts.deadLetter(s, 0);
+    assertThat(d.getStage()).isEqualTo("FETCH");
+    assertThat(d.getErrorCode()).isEqualTo("NOT_FOUND");
+    assertThat(d.getErrorMessage()).contains("gone.ts");
+    assertThat(d.getSequence()).isEqualTo(7L);
+    assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(record.value));
+  }
+
+  @Test
+  void refusedReferencesNameTheRuleAndNeverTheSecrets() throws Exception {
+    ScoredSegment outside =
+        moderate(moderator, byReference("d", 1, uri(work.resolve("outside.ts"))));
+    assertThat(outside.errorStage).isEqualTo("FETCH");
+    assertThat(outside.errorCode).isEqualTo("PATH_NOT_ALLOWED");
+    assertThat(outside.errorMessage).contains("outside.ts").contains("allowedPathPrefixes");
+
+    ScoredSegment dots =
+        moderate(moderator, byReference("d", 2, "file://" + segments + "/../outside.ts"));
+    assertThat(dots.errorCode).isEqualTo("PATH_NOT_ALLOWED");
+
+    ScoredSegment http =
+        moderate(
+            moderator,
+            byReference("d", 3, "https://user:hunter2@cdn.example.com/live/a.ts?sig=abc123"));
+    assertThat(http.errorStage).isEqualTo("FETCH");
+    assertThat(http.errorCode).isEqualTo("SCHEME_NOT_ALLOWED");
+    assertThat(http.errorMessage)
+        .contains("https://cdn.example.com/live/a.ts")
+        .doesNotContain("hunter2")
+        .doesNotContain("abc123");
+
+    ScoredSegment notAUri = moderate(moderator, byReference("d", 4, "not a uri"));
+    assertThat(notAUri.errorCode).isEqualTo("INVALID_URI");
+  }
+
+  @Test
+  void corruptPayloadFetchedIsADecodeError() throws Exception {
+    RawRecord record = byReference("e", 3, uri(segments.resolve("corrupt.ts")));
+    ScoredSegment s = moderate(moderator, record);
+    assertThat(s.errorStage).isEqualTo("DECODE");
+    assertThat(s.errorCode).isNotBlank();
+    assertThat(s.fetchedBytes).isEqualTo(Files.size(segments.resolve("corrupt.ts")));
+    assertThat(s.value).as("the dead letter carries the reference record").isEqualTo(record.value);
+  }
+
+  @Test
+  void payloadOverTheFetchLimitIsTooLarge() throws Exception {
+    try (PayloadFetcher small =
+        new PayloadFetcher(fetcher.settings().toBuilder().maxBytes(1000).build())) {
+      ScoredSegment s =
+          moderate(
+              moderator(small, SegmentModerator.Admission.unlimited()),
+              byReference("f", 1, uri(segments.resolve("red.ts"))));
+      assertThat(s.errorStage).isEqualTo("FETCH");
+      assertThat(s.errorCode).isEqualTo("TOO_LARGE");
+      assertThat(s.errorMessage).contains("maxBytes=1000");
+    }
+  }
+
+  @Test
+  void withoutAFetcherAReferenceIsRefusedNamingTheKeyThatEnablesFetching() throws Exception {
+    SegmentModerator disabled = moderator(null, SegmentModerator.Admission.unlimited());
+    ScoredSegment s =
+        moderate(disabled, byReference("g", 1, "https://cdn.example.com/a.ts?token=abc123"));
+    assertThat(s.errorStage).isEqualTo("FETCH");
+    assertThat(s.errorCode).isEqualTo("SCHEME_NOT_ALLOWED");
+    assertThat(s.errorMessage)
+        .contains("disabled")
+        .contains("fetch.allowed-schemes")
+        .contains("https://cdn.example.com/a.ts")
+        .doesNotContain("abc123");
+
+    ScoredSegment none = moderate(disabled, record("g", 2, null, null));
+    assertThat(none.errorCode).isEqualTo("NO_PAYLOAD");
+  }
+
+  @Test
+  void inlinePayloadWinsOverAReference() throws Exception {
+    ScoredSegment s = moderate(moderator, record("h", 1, red, uri(segments.resolve("neutral.ts"))));
+    assertThat(s.failed()).as("%s", s).isFalse();
+    assertThat(s.topLabel).isEqualTo("red");
+    assertThat(s.fetchedBytes).isZero();
+    assertThat(s.fetchMs).isZero();
+  }
+
+  @Test
+  void httpFetchRunsOnTheDecodePoolWithinTheSameAdmissionBounds() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch requested = new CountDownLatch(1);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    ExecutorService serverThreads = Executors.newFixedThreadPool(2);
+    server.setExecutor(serverThreads);
+    server.createContext(
+        "/live/",
+        exchange -> {
+          try (exchange) {
+            requested.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            exchange.sendResponseHeaders(200, red.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(red);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    server.start();
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    try (PayloadFetcher http =
+        new PayloadFetcher(
+            FetchSettings.builder()
+                .allowSchemes("http")
+                .allowHosts("127.0.0.1")
+                .allowPathPrefixes("/live/")
+                .timeout(Duration.ofSeconds(20))
+                .build())) {
+      // One decode thread, two segments admitted in all.
+      SegmentModerator m = moderator(http, new SegmentModerator.Admission(1, 1, 2));
+      CompletableFuture<ScoredSegment> slow =
+          m.moderate(byReference("slow", 1, base + "/live/slow.ts?token=abc"));
+      assertThat(requested.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(slow).as("the caller's thread does not wait for the fetch").isNotDone();
+
+      CompletableFuture<ScoredSegment> next = m.moderate(record("other", 1, neutral, null));
+      ScoredSegment refused =
+          m.moderate(record("third", 1, neutral, null)).get(10, TimeUnit.SECONDS);
+      assertThat(m.waiting()).as("the fetch holds the only decode thread").isEqualTo(1);
+      assertThat(next).isNotDone();
+      assertThat(refused.errorCode).as("admission is bounded while fetching").isEqualTo("REJECTED");
+
+      release.countDown();
+      ScoredSegment s = slow.get(30, TimeUnit.SECONDS);
+      assertThat(s.failed()).as("%s: %s", s, s.errorMessage).isFalse();
+      assertThat(s.topLabel).isEqualTo("red");
+      assertThat(s.fetchedBytes).isEqualTo(red.length);
+      assertThat(next.get(30, TimeUnit.SECONDS).topLabel).isEqualTo("neutral");
+    } finally {
+      release.countDown();
+      server.stop(0);
+      serverThreads.shutdownNow();
+    }
+  }
+}
