@@ -3,20 +3,12 @@ package dev.streammod.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.connectors.AvroCodec;
-import dev.streammod.connectors.EmbeddedKafka;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.connectors.avro.VideoSegment;
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
-import dev.streammod.models.testing.ColourStatsModel;
-import dev.streammod.pipeline.config.JobSettings;
-import dev.streammod.pipeline.config.SettingsLoader;
-import dev.streammod.pipeline.demo.LocalFlink;
-import dev.streammod.pipeline.job.ModerationJob;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,51 +49,27 @@ class LargeSegmentsInFlightIT {
 
   @Test
   void segmentsOfSeveralMegabytesInFlightAreCheckpointedAndAllGetTheirVerdict() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      TopicAdmin.ensureTopics(
-          kafka.bootstrapServers(),
-          List.of(
-              TopicSpec.segmentsTopic(Topics.SEGMENTS, 1),
-              TopicSpec.verdictsTopic(Topics.VERDICTS, 1),
-              TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
-      Path repository = work.resolve("models");
-      ColourStatsModel.write(repository, 64, 64);
-      Path checkpoints = work.resolve("checkpoints");
-      JobSettings settings =
-          SettingsLoader.load(
-              null,
-              Map.ofEntries(
-                  Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
-                  Map.entry("kafka.starting-offsets", "earliest"),
-                  Map.entry("model.repository", repository.toString()),
-                  Map.entry("model.name", ColourStatsModel.NAME),
-                  Map.entry("model.device", "cpu"),
-                  Map.entry("job.parallelism", "1"),
-                  Map.entry("job.in-flight-per-slot", "8"),
-                  Map.entry("job.checkpoint-interval-ms", "100"),
-                  Map.entry("job.checkpoint-dir", checkpoints.toString()),
-                  // Every frame decoded and sampled on one thread: segments stay in flight long
-                  // enough for checkpoints to find several of them there.
-                  Map.entry("decoder.threads", "1"),
-                  Map.entry("decoder.sampling", "fps:30"),
-                  Map.entry("decoder.max-frames", "60")));
-
-      StreamExecutionEnvironment env = LocalFlink.environment(1);
-      ModerationJob.build(env, settings);
-      JobClient job = env.executeAsync(ModerationJob.NAME);
-      try {
-        publish(kafka.bootstrapServers(), largeSegment());
-        Map<Long, ModerationVerdict> verdicts = readVerdicts(kafka.bootstrapServers(), Duration.ofMinutes(3));
-        assertThat(verdicts).hasSize(SEGMENTS);
-        assertThat(verdicts.values()).allSatisfy(v -> assertThat(v.getDecision()).isEqualTo(Decision.ALLOW));
-        assertThat(verdicts.values()).allSatisfy(v -> assertThat(v.getFramesSampled()).isEqualTo(60));
-        try (Stream<Path> files = Files.walk(checkpoints)) {
-          assertThat(files.anyMatch(p -> p.getFileName().toString().startsWith("chk-")))
-              .as("checkpoint folders under " + checkpoints)
-              .isTrue();
-        }
-      } finally {
-        job.cancel().get(30, TimeUnit.SECONDS);
+    Path checkpoints = work.resolve("checkpoints");
+    Map<String, String> keys = new HashMap<>(RunningPipeline.colourStatsModel(work));
+    keys.put("job.parallelism", "1");
+    keys.put("job.in-flight-per-slot", "8");
+    keys.put("job.checkpoint-interval-ms", "100");
+    keys.put("job.checkpoint-dir", checkpoints.toString());
+    // Every frame decoded and sampled on one thread: segments stay in flight long enough for
+    // checkpoints to find several of them there.
+    keys.put("decoder.threads", "1");
+    keys.put("decoder.sampling", "fps:30");
+    keys.put("decoder.max-frames", "60");
+    try (RunningPipeline pipeline = RunningPipeline.start(1, keys)) {
+      publish(pipeline.bootstrapServers(), largeSegment());
+      Map<Long, ModerationVerdict> verdicts = readVerdicts(pipeline.bootstrapServers(), Duration.ofMinutes(3));
+      assertThat(verdicts).hasSize(SEGMENTS);
+      assertThat(verdicts.values()).allSatisfy(v -> assertThat(v.getDecision()).isEqualTo(Decision.ALLOW));
+      assertThat(verdicts.values()).allSatisfy(v -> assertThat(v.getFramesSampled()).isEqualTo(60));
+      try (Stream<Path> files = Files.walk(checkpoints)) {
+        assertThat(files.anyMatch(p -> p.getFileName().toString().startsWith("chk-")))
+            .as("checkpoint folders under " + checkpoints)
+            .isTrue();
       }
     }
   }
