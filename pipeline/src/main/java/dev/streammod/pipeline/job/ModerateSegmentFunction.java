@@ -32,9 +32,10 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * Adapts {@link SegmentModerator} to Flink's async I/O: the operator's capacity bounds the segments
- * in flight per slot, the decode pool and the shared batcher's queue are bounded, so a slow model
- * backpressures the Kafka source instead of filling memory.
+ * Adapts {@link SegmentModerator} to Flink's async function interface; {@link
+ * ModerateSegmentOperator} runs it. The operator's capacity bounds the segments in flight per
+ * slot, the decode pool and the shared batcher's queue are bounded, so a slow model backpressures
+ * the Kafka source instead of filling memory.
  *
  * <p>Metrics (group {@code moderation}): counters {@code segments_in}, {@code frames_sampled},
  * {@code segments_failed}, {@code segments_degraded}, {@code payloads_fetched} and {@code

@@ -10,14 +10,13 @@ import dev.streammod.pipeline.moderation.ScoredSegment;
 import dev.streammod.pipeline.stats.StatsEvent;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +26,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * The moderation topology:
  *
  * <pre>
- * KafkaSource(segments) -> moderate (async: decode + batched inference) -> keyBy(stream) policy
+ * KafkaSource(segments) -> moderate (decode + batched inference, segments in flight finished at
+ *   each checkpoint barrier) -> keyBy(stream) policy
  *   -> KafkaSink(verdicts, exactly-once)
  *   -> side output: KafkaSink(dead letters, exactly-once)
  *   -> side output: verdict facts + segment arrivals -> keyBy(stream) stats (processing-time
@@ -67,21 +67,22 @@ public final class ModerationJob {
 
     long timeout = settings.job().segmentTimeoutMs();
     SingleOutputStreamOperator<ScoredSegment> scored =
-        AsyncDataStream.unorderedWait(
-                segments,
-                new ModerateSegmentFunction(
-                    settings.model(),
-                    settings.decoder(),
-                    settings.batching(),
-                    settings.fetch(),
-                    settings.policy(),
+        segments
+            .transform(
+                "moderate segment",
+                TypeInformation.of(ScoredSegment.class),
+                ModerateSegmentOperator.factory(
+                    new ModerateSegmentFunction(
+                        settings.model(),
+                        settings.decoder(),
+                        settings.batching(),
+                        settings.fetch(),
+                        settings.policy(),
+                        settings.job().inFlightPerSlot(),
+                        timeout),
                     settings.job().inFlightPerSlot(),
-                    timeout),
-                timeout,
-                TimeUnit.MILLISECONDS,
-                settings.job().inFlightPerSlot())
-            .uid("moderate-segment")
-            .name("moderate segment");
+                    timeout))
+            .uid("moderate-segment");
 
     SingleOutputStreamOperator<KeyedBytes> verdicts =
         scored
