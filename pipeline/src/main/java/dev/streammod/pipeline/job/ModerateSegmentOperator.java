@@ -5,6 +5,7 @@ import dev.streammod.pipeline.moderation.ScoredSegment;
 import java.util.Collection;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.functions.util.FunctionUtils;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.streaming.api.functions.async.AsyncFunction;
 import org.apache.flink.streaming.api.functions.async.CollectionSupplier;
@@ -50,6 +51,9 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
       long timeoutMs,
       MailboxExecutor mailbox) {
     super(parameters, function);
+    // Built from its parameters, the operator is never set up the legacy way that hands the
+    // function its runtime context, so hand it over here (metrics, subtask index).
+    FunctionUtils.setFunctionRuntimeContext(function, getRuntimeContext());
     this.capacity = capacity;
     this.timeoutMs = timeoutMs;
     this.mailbox = mailbox;

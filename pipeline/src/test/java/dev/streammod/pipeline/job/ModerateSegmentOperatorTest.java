@@ -41,6 +41,14 @@ class ModerateSegmentOperatorTest {
   static final class Delayed extends RichAsyncFunction<RawRecord, ScoredSegment> {
     static final Map<Long, Long> DELAYS = new ConcurrentHashMap<>();
     static volatile ScheduledExecutorService executor;
+    static volatile String openedAsSubtask;
+
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext context) {
+      // As ModerateSegmentFunction does: the runtime context must be there when the function opens.
+      openedAsSubtask = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+      getRuntimeContext().getMetricGroup().addGroup("moderation").counter("segments_in");
+    }
 
     @Override
     public void asyncInvoke(RawRecord input, ResultFuture<ScoredSegment> result) {
@@ -67,12 +75,14 @@ class ModerateSegmentOperatorTest {
   private OneInputStreamOperatorTestHarness<RawRecord, ScoredSegment> harness(int capacity) throws Exception {
     Delayed.executor = later;
     Delayed.DELAYS.clear();
+    Delayed.openedAsSubtask = null;
     TypeSerializer<RawRecord> serializer =
         TypeInformation.of(RawRecord.class).createSerializer(new SerializerConfigImpl());
     var h =
         new OneInputStreamOperatorTestHarness<>(
             ModerateSegmentOperator.factory(new Delayed(), capacity, TIMEOUT_MS), serializer);
     h.open();
+    assertThat(Delayed.openedAsSubtask).isNotBlank();
     return h;
   }
 
