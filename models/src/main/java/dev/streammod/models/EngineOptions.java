@@ -10,12 +10,18 @@ public final class EngineOptions {
   private final int intraOpThreads;
   private final int interOpThreads;
   private final int cudaDeviceId;
+  private final GraphOptimization graphOptimization;
+  private final boolean cpuMemoryArena;
+  private final boolean memoryPattern;
 
   private EngineOptions(Builder b) {
     this.device = b.device;
     this.intraOpThreads = b.intraOpThreads;
     this.interOpThreads = b.interOpThreads;
     this.cudaDeviceId = b.cudaDeviceId;
+    this.graphOptimization = b.graphOptimization;
+    this.cpuMemoryArena = b.cpuMemoryArena;
+    this.memoryPattern = b.memoryPattern;
   }
 
   public static Builder builder() {
@@ -32,7 +38,10 @@ public final class EngineOptions {
         .device(device)
         .intraOpThreads(intraOpThreads)
         .interOpThreads(interOpThreads)
-        .cudaDeviceId(cudaDeviceId);
+        .cudaDeviceId(cudaDeviceId)
+        .graphOptimization(graphOptimization)
+        .cpuMemoryArena(cpuMemoryArena)
+        .memoryPattern(memoryPattern);
   }
 
   /** Default AUTO. */
@@ -55,6 +64,24 @@ public final class EngineOptions {
     return cudaDeviceId;
   }
 
+  /** Graph rewriting when the session opens; default ALL. */
+  public GraphOptimization graphOptimization() {
+    return graphOptimization;
+  }
+
+  /** Whether ONNX Runtime pools CPU memory in an arena; default true. */
+  public boolean cpuMemoryArena() {
+    return cpuMemoryArena;
+  }
+
+  /**
+   * Whether ONNX Runtime plans each input shape's allocations after its first run and reuses the
+   * plan; default true.
+   */
+  public boolean memoryPattern() {
+    return memoryPattern;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof EngineOptions)) {
@@ -64,12 +91,22 @@ public final class EngineOptions {
     return device == e.device
         && intraOpThreads == e.intraOpThreads
         && interOpThreads == e.interOpThreads
-        && cudaDeviceId == e.cudaDeviceId;
+        && cudaDeviceId == e.cudaDeviceId
+        && graphOptimization == e.graphOptimization
+        && cpuMemoryArena == e.cpuMemoryArena
+        && memoryPattern == e.memoryPattern;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(device, intraOpThreads, interOpThreads, cudaDeviceId);
+    return Objects.hash(
+        device,
+        intraOpThreads,
+        interOpThreads,
+        cudaDeviceId,
+        graphOptimization,
+        cpuMemoryArena,
+        memoryPattern);
   }
 
   @Override
@@ -82,6 +119,12 @@ public final class EngineOptions {
         + interOpThreads
         + ", cudaDeviceId="
         + cudaDeviceId
+        + ", graphOptimization="
+        + graphOptimization
+        + ", cpuMemoryArena="
+        + cpuMemoryArena
+        + ", memoryPattern="
+        + memoryPattern
         + "}";
   }
 
@@ -90,6 +133,9 @@ public final class EngineOptions {
     private int intraOpThreads = 1;
     private int interOpThreads = 1;
     private int cudaDeviceId = 0;
+    private GraphOptimization graphOptimization = GraphOptimization.ALL;
+    private boolean cpuMemoryArena = true;
+    private boolean memoryPattern = true;
 
     private Builder() {}
 
@@ -113,6 +159,21 @@ public final class EngineOptions {
       return this;
     }
 
+    public Builder graphOptimization(GraphOptimization graphOptimization) {
+      this.graphOptimization = graphOptimization;
+      return this;
+    }
+
+    public Builder cpuMemoryArena(boolean cpuMemoryArena) {
+      this.cpuMemoryArena = cpuMemoryArena;
+      return this;
+    }
+
+    public Builder memoryPattern(boolean memoryPattern) {
+      this.memoryPattern = memoryPattern;
+      return this;
+    }
+
     public EngineOptions build() {
       if (device == null) {
         throw new IllegalArgumentException("device must be one of CPU, CUDA, AUTO, got null");
@@ -124,6 +185,10 @@ public final class EngineOptions {
       if (interOpThreads < 0 || interOpThreads > 1024) {
         throw new IllegalArgumentException(
             "interOpThreads must be in 0..1024, got " + interOpThreads);
+      }
+      if (graphOptimization == null) {
+        throw new IllegalArgumentException(
+            "graphOptimization must be one of NONE, BASIC, EXTENDED, ALL, got null");
       }
       if (cudaDeviceId < 0) {
         throw new IllegalArgumentException("cudaDeviceId must be >= 0, got " + cudaDeviceId);
