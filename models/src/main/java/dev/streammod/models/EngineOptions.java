@@ -4,6 +4,21 @@ import java.util.Objects;
 
 /**
  * How an {@link InferenceEngine} runs its session. Immutable; validated in {@link Builder#build()}.
+ *
+ * <p>The defaults are what measured best for nsfw-mobilenet-v2 on the 2-core CPU build machine
+ * ({@code bin/moderation bench --engine-only --tune}: bare sessions, interleaved, process CPU ms
+ * per image at batch 1 / 8 / 32 / 64, two runs):
+ *
+ * <ul>
+ *   <li>graph optimisation ALL: 7.9 / 8.0-8.5 / 8.6-10.1 / 8.7-9.1 ms; EXTENDED and BASIC cost 2 to
+ *       2.2 times that (they skip the NCHWc layout transform);
+ *   <li>one intra-op thread: two cost 6 to 37% more CPU per image; they only pay off in wall time
+ *       while a core is idle, and in the job decoding wants that core;
+ *   <li>CPU memory arena on: off costs 40 to 60% more at batch 8 and above (buffers are allocated
+ *       and freed on every run);
+ *   <li>memory pattern on: off measured 4% better to 9% worse depending on run and batch size, so
+ *       ONNX Runtime's default stays.
+ * </ul>
  */
 public final class EngineOptions {
   private final ExecutionDevice device;
@@ -28,7 +43,10 @@ public final class EngineOptions {
     return new Builder();
   }
 
-  /** AUTO device, one intra-op and one inter-op thread. */
+  /**
+   * AUTO device, one intra-op and one inter-op thread, graph optimisation ALL, memory arena and
+   * memory pattern on.
+   */
   public static EngineOptions defaults() {
     return builder().build();
   }

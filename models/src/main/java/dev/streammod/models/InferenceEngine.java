@@ -166,7 +166,8 @@ public final class InferenceEngine implements BatchInference, AutoCloseable {
       so.setMemoryPatternOptimization(options.memoryPattern());
       // Idle pool threads sleep instead of spinning: the cores are shared with decoding and the
       // rest of the job, and on nsfw-mobilenet-v2 with 2 intra-op threads spinning cost ~60%
-      // more CPU per image (NsfwModelBenchmark). No effect with one intra-op thread.
+      // more CPU per image (bare sessions, spinning on and off). No effect with one intra-op
+      // thread.
       so.addConfigEntry("session.intra_op.allow_spinning", "0");
       return so;
     } catch (OrtException | RuntimeException e) {
