@@ -4,25 +4,49 @@ import java.util.Objects;
 
 /**
  * How an {@link InferenceEngine} runs its session. Immutable; validated in {@link Builder#build()}.
+ *
+ * <p>The defaults are what measured best for nsfw-mobilenet-v2 on the 2-core CPU build machine
+ * ({@code bin/moderation bench --engine-only --tune}: bare sessions, interleaved, process CPU ms
+ * per image at batch 1 / 8 / 32 / 64, two runs):
+ *
+ * <ul>
+ *   <li>graph optimisation ALL: 7.9 / 8.0-8.5 / 8.6-10.1 / 8.7-9.1 ms; EXTENDED and BASIC cost 2 to
+ *       2.2 times that (they skip the NCHWc layout transform);
+ *   <li>one intra-op thread: two cost 6 to 37% more CPU per image; they only pay off in wall time
+ *       while a core is idle, and in the job decoding wants that core;
+ *   <li>CPU memory arena on: off costs 40 to 60% more at batch 8 and above (buffers are allocated
+ *       and freed on every run);
+ *   <li>memory pattern on: off measured 4% better to 9% worse depending on run and batch size, so
+ *       ONNX Runtime's default stays.
+ * </ul>
  */
 public final class EngineOptions {
   private final ExecutionDevice device;
   private final int intraOpThreads;
   private final int interOpThreads;
   private final int cudaDeviceId;
+  private final GraphOptimization graphOptimization;
+  private final boolean cpuMemoryArena;
+  private final boolean memoryPattern;
 
   private EngineOptions(Builder b) {
     this.device = b.device;
     this.intraOpThreads = b.intraOpThreads;
     this.interOpThreads = b.interOpThreads;
     this.cudaDeviceId = b.cudaDeviceId;
+    this.graphOptimization = b.graphOptimization;
+    this.cpuMemoryArena = b.cpuMemoryArena;
+    this.memoryPattern = b.memoryPattern;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** AUTO device, one intra-op and one inter-op thread. */
+  /**
+   * AUTO device, one intra-op and one inter-op thread, graph optimisation ALL, memory arena and
+   * memory pattern on.
+   */
   public static EngineOptions defaults() {
     return builder().build();
   }
@@ -32,7 +56,10 @@ public final class EngineOptions {
         .device(device)
         .intraOpThreads(intraOpThreads)
         .interOpThreads(interOpThreads)
-        .cudaDeviceId(cudaDeviceId);
+        .cudaDeviceId(cudaDeviceId)
+        .graphOptimization(graphOptimization)
+        .cpuMemoryArena(cpuMemoryArena)
+        .memoryPattern(memoryPattern);
   }
 
   /** Default AUTO. */
@@ -55,6 +82,24 @@ public final class EngineOptions {
     return cudaDeviceId;
   }
 
+  /** Graph rewriting when the session opens; default ALL. */
+  public GraphOptimization graphOptimization() {
+    return graphOptimization;
+  }
+
+  /** Whether ONNX Runtime pools CPU memory in an arena; default true. */
+  public boolean cpuMemoryArena() {
+    return cpuMemoryArena;
+  }
+
+  /**
+   * Whether ONNX Runtime plans each input shape's allocations after its first run and reuses the
+   * plan; default true.
+   */
+  public boolean memoryPattern() {
+    return memoryPattern;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof EngineOptions)) {
@@ -64,12 +109,22 @@ public final class EngineOptions {
     return device == e.device
         && intraOpThreads == e.intraOpThreads
         && interOpThreads == e.interOpThreads
-        && cudaDeviceId == e.cudaDeviceId;
+        && cudaDeviceId == e.cudaDeviceId
+        && graphOptimization == e.graphOptimization
+        && cpuMemoryArena == e.cpuMemoryArena
+        && memoryPattern == e.memoryPattern;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(device, intraOpThreads, interOpThreads, cudaDeviceId);
+    return Objects.hash(
+        device,
+        intraOpThreads,
+        interOpThreads,
+        cudaDeviceId,
+        graphOptimization,
+        cpuMemoryArena,
+        memoryPattern);
   }
 
   @Override
@@ -82,6 +137,12 @@ public final class EngineOptions {
         + interOpThreads
         + ", cudaDeviceId="
         + cudaDeviceId
+        + ", graphOptimization="
+        + graphOptimization
+        + ", cpuMemoryArena="
+        + cpuMemoryArena
+        + ", memoryPattern="
+        + memoryPattern
         + "}";
   }
 
@@ -90,6 +151,9 @@ public final class EngineOptions {
     private int intraOpThreads = 1;
     private int interOpThreads = 1;
     private int cudaDeviceId = 0;
+    private GraphOptimization graphOptimization = GraphOptimization.ALL;
+    private boolean cpuMemoryArena = true;
+    private boolean memoryPattern = true;
 
     private Builder() {}
 
@@ -113,6 +177,21 @@ public final class EngineOptions {
       return this;
     }
 
+    public Builder graphOptimization(GraphOptimization graphOptimization) {
+      this.graphOptimization = graphOptimization;
+      return this;
+    }
+
+    public Builder cpuMemoryArena(boolean cpuMemoryArena) {
+      this.cpuMemoryArena = cpuMemoryArena;
+      return this;
+    }
+
+    public Builder memoryPattern(boolean memoryPattern) {
+      this.memoryPattern = memoryPattern;
+      return this;
+    }
+
     public EngineOptions build() {
       if (device == null) {
         throw new IllegalArgumentException("device must be one of CPU, CUDA, AUTO, got null");
@@ -124,6 +203,10 @@ public final class EngineOptions {
       if (interOpThreads < 0 || interOpThreads > 1024) {
         throw new IllegalArgumentException(
             "interOpThreads must be in 0..1024, got " + interOpThreads);
+      }
+      if (graphOptimization == null) {
+        throw new IllegalArgumentException(
+            "graphOptimization must be one of NONE, BASIC, EXTENDED, ALL, got null");
       }
       if (cudaDeviceId < 0) {
         throw new IllegalArgumentException("cudaDeviceId must be >= 0, got " + cudaDeviceId);

@@ -143,19 +143,46 @@ public final class InferenceEngine implements BatchInference, AutoCloseable {
 
   private static OrtSession createSession(
       OrtEnvironment env, Path file, EngineOptions options, boolean cuda) throws OrtException {
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      so.setIntraOpNumThreads(options.intraOpThreads());
-      so.setInterOpNumThreads(options.interOpThreads());
-      // Idle pool threads sleep instead of spinning: the cores are shared with decoding and the
-      // rest of the job, and on nsfw-mobilenet-v2 with 2 intra-op threads spinning cost ~60%
-      // more CPU per image (NsfwModelBenchmark). No effect with one intra-op thread.
-      so.addConfigEntry("session.intra_op.allow_spinning", "0");
+    try (OrtSession.SessionOptions so = sessionOptions(options)) {
       if (cuda) {
         so.addCUDA(options.cudaDeviceId());
       }
       return env.createSession(file.toString(), so);
     }
+  }
+
+  /**
+   * The CPU session options an engine opened with {@code options} uses; the caller closes them. For
+   * measuring a bare session against the engine under the same settings.
+   */
+  public static OrtSession.SessionOptions sessionOptions(EngineOptions options)
+      throws OrtException {
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    try {
+      so.setOptimizationLevel(optLevel(options.graphOptimization()));
+      so.setIntraOpNumThreads(options.intraOpThreads());
+      so.setInterOpNumThreads(options.interOpThreads());
+      so.setCPUArenaAllocator(options.cpuMemoryArena());
+      so.setMemoryPatternOptimization(options.memoryPattern());
+      // Idle pool threads sleep instead of spinning: the cores are shared with decoding and the
+      // rest of the job, and on nsfw-mobilenet-v2 with 2 intra-op threads spinning cost ~60%
+      // more CPU per image (bare sessions, spinning on and off). No effect with one intra-op
+      // thread.
+      so.addConfigEntry("session.intra_op.allow_spinning", "0");
+      return so;
+    } catch (OrtException | RuntimeException e) {
+      so.close();
+      throw e;
+    }
+  }
+
+  private static OrtSession.SessionOptions.OptLevel optLevel(GraphOptimization g) {
+    return switch (g) {
+      case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+      case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+      case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+      case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+    };
   }
 
   private static void checkSignature(OrtSession session, ModelConfig config, String model) {

@@ -206,5 +206,42 @@ class InferenceEngineTest {
         .hasMessageContainingAll("cudaDeviceId", "-2");
     assertThatThrownBy(() -> EngineOptions.builder().device(null).build())
         .hasMessageContaining("device");
+    assertThatThrownBy(() -> EngineOptions.builder().graphOptimization(null).build())
+        .hasMessageContainingAll("graphOptimization", "null");
+    EngineOptions tuned =
+        EngineOptions.builder()
+            .graphOptimization(GraphOptimization.BASIC)
+            .cpuMemoryArena(false)
+            .memoryPattern(false)
+            .build();
+    assertThat(tuned.toBuilder().build()).isEqualTo(tuned).hasSameHashCodeAs(tuned);
+    assertThat(tuned).isNotEqualTo(EngineOptions.defaults());
+    assertThat(tuned.toString()).contains("BASIC", "cpuMemoryArena=false", "memoryPattern=false");
+  }
+
+  @Test
+  void everySessionOptionOpensAWorkingSession() {
+    byte[] frames = sampleFrames();
+    float[][] reference;
+    try (InferenceEngine e =
+        InferenceEngine.open(variant(TensorLayout.NCHW, OutputKind.PROBABILITIES), CPU)) {
+      reference = e.infer(frames, 0, 4);
+    }
+    for (GraphOptimization g : GraphOptimization.values()) {
+      EngineOptions o =
+          CPU.toBuilder()
+              .graphOptimization(g)
+              .cpuMemoryArena(g.ordinal() % 2 == 0)
+              .memoryPattern(g.ordinal() < 2)
+              .intraOpThreads(2)
+              .build();
+      try (InferenceEngine e =
+          InferenceEngine.open(variant(TensorLayout.NCHW, OutputKind.PROBABILITIES), o)) {
+        float[][] s = e.infer(frames, 0, 4);
+        for (int i = 0; i < 4; i++) {
+          assertThat(s[i]).as("%s frame %d", o, i).containsExactly(reference[i], within(1e-5f));
+        }
+      }
+    }
   }
 }

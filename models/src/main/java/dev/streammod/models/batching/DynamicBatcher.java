@@ -24,15 +24,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gathers frames from many callers into batches for one model. One worker thread drains a queue
- * bounded in frames: a batch runs when it holds {@code maxBatchSize} frames or when its oldest
- * frame has waited {@code maxWait}. Callers block in {@link #submit} while the queue is full, which
- * is how a slow model slows its producers. Frames are preprocessed by the worker straight into one
- * reused direct buffer that is handed to ONNX Runtime without a copy.
+ * Gathers frames from many callers into batches for one model. A queue bounded in frames feeds
+ * the model: a batch runs when it holds {@code maxBatchSize} frames or, once the model is free,
+ * when its oldest frame has waited {@code maxWait}. Callers block in {@link #submit} while the
+ * queue is full, which is how a slow model slows its producers; frames count against the queue
+ * until their batch starts to run.
+ *
+ * <p>Two threads: a preparer takes batches from the queue and converts their frames straight into
+ * one of two reused direct buffers (handed to ONNX Runtime without a copy), and a runner runs them
+ * and completes the futures. While batch k runs, the preparer converts batch k+1 if it is full, so
+ * that preprocessing overlaps inference instead of adding to it; a batch that is not full waits for
+ * the runner to be free, so batches are no smaller than with one thread.
  *
  * <p>A failed batch fails the requests in it and the batcher carries on. {@link #close()} fails
- * what is still queued, lets the running batch finish and stops the worker; it never closes the
- * engine, which belongs to the caller.
+ * what has not started to run, lets the running batch finish and stops both threads; it never
+ * closes the engine, which belongs to the caller.
  */
 public final class DynamicBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
@@ -45,14 +51,20 @@ public final class DynamicBatcher implements AutoCloseable {
   private final int frameBytes;
   private final long maxWaitNanos;
   private final String name;
-  private final Thread worker;
-  private final FloatBuffer input; // the worker's alone
+  private final Thread preparer;
+  private final Thread runner;
+  // Batch n is converted into buffers[n % 2]: batch n+1 is only prepared while n runs.
+  private final FloatBuffer[] buffers = new FloatBuffer[2];
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition queueChanged = lock.newCondition(); // the worker waits on it
+  // The preparer waits on it: frames queued, the prepared slot emptied, the runner idle, close.
+  private final Condition queueChanged = lock.newCondition();
+  private final Condition batchReady = lock.newCondition(); // the runner waits on it
   private final Condition roomFreed = lock.newCondition(); // blocked submitters wait on it
   private final ArrayDeque<Chunk> queue = new ArrayDeque<>(); // guarded by lock
-  private int queuedFrames; // guarded by lock
+  private int queuedFrames; // guarded by lock; frames not yet running, prepared ones included
+  private Batch prepared; // guarded by lock; converted, waiting for the runner
+  private boolean running; // guarded by lock; the runner is running a batch
   private boolean closed; // guarded by lock
   private Throwable workerFailure; // guarded by lock
 
@@ -60,9 +72,9 @@ public final class DynamicBatcher implements AutoCloseable {
   private final LongAdder framesInferred = new LongAdder();
   private final LongAdder failedBatches = new LongAdder();
   private final AtomicLongArray batchSizes;
-  private long batchSeq; // worker only
+  private long batchSeq; // preparer only
 
-  /** A submitted request; after enqueueing only the worker touches the mutable fields. */
+  /** A submitted request; after enqueueing only the runner touches the mutable fields. */
   private static final class Request {
     final byte[] rgb;
     final int offset;
@@ -99,8 +111,12 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  /** Part of a request placed at {@code slot} in the batch being run. */
+  /** Part of a request placed at {@code slot} in a batch. */
   private record Slice(Request request, int first, int frames, int slot) {}
+
+  /** A batch converted into {@code buffer}, with the time its conversion took. */
+  private record Batch(
+      long seq, List<Slice> slices, int frames, FloatBuffer buffer, long prepareNanos) {}
 
   public DynamicBatcher(InferenceEngine engine, BatcherSettings settings) {
     this((BatchInference) engine, settings);
@@ -114,7 +130,8 @@ public final class DynamicBatcher implements AutoCloseable {
     this.preprocessor = FramePreprocessor.forConfig(config);
     this.frameBytes = preprocessor.frameBytes();
     this.maxWaitNanos = settings.maxWait().toNanos();
-    this.input = preprocessor.allocate(settings.maxBatchSize());
+    this.buffers[0] = preprocessor.allocate(settings.maxBatchSize());
+    this.buffers[1] = preprocessor.allocate(settings.maxBatchSize());
     this.batchSizes = new AtomicLongArray(settings.maxBatchSize() + 1);
     this.name =
         "streammod-batcher-"
@@ -123,9 +140,12 @@ public final class DynamicBatcher implements AutoCloseable {
             + engine.deviceDescription()
             + "-"
             + IDS.incrementAndGet();
-    this.worker = new Thread(this::work, name);
-    worker.setDaemon(true);
-    worker.start();
+    this.preparer = new Thread(this::prepareLoop, name);
+    this.runner = new Thread(this::runLoop, name + "-run");
+    preparer.setDaemon(true);
+    runner.setDaemon(true);
+    preparer.start();
+    runner.start();
   }
 
   /**
@@ -228,28 +248,30 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  private void work() {
-    List<Slice> batch = new ArrayList<>();
+  private void prepareLoop() {
+    List<Slice> taken = new ArrayList<>();
     try {
       while (true) {
-        batch.clear();
-        int frames = takeBatch(batch);
+        taken.clear();
+        int frames = takeBatch(taken);
         if (frames < 0) {
           return;
         }
-        if (frames > 0) {
-          runBatch(batch, frames);
-        }
+        prepare(List.copyOf(taken), frames);
       }
     } catch (InterruptedException e) {
-      die(new IllegalStateException(name + " was interrupted", e), batch);
+      die(new IllegalStateException(name + " was interrupted", e), taken);
     } catch (Throwable t) {
-      die(t, batch);
+      die(t, taken);
       throw t;
     }
   }
 
-  /** Waits for a full batch or the oldest frame's deadline; -1 once closed. */
+  /**
+   * Waits until the prepared slot is empty and a batch is due: a full one at any time, one whose
+   * oldest frame has waited {@code maxWait} once the runner is idle. Takes it from the queue (its
+   * frames still count as queued); -1 once closed.
+   */
   private int takeBatch(List<Slice> out) throws InterruptedException {
     int maxBatch = settings.maxBatchSize();
     lock.lock();
@@ -259,15 +281,22 @@ public final class DynamicBatcher implements AutoCloseable {
           return -1;
         }
         dropFinishedHead();
-        if (queue.isEmpty()) {
+        if (prepared != null || queue.isEmpty()) {
           queueChanged.await();
           continue;
         }
-        long left = queue.peekFirst().enqueuedNanos + maxWaitNanos - System.nanoTime();
-        if (queuedFrames >= maxBatch || left <= 0) {
+        if (queuedFrames >= maxBatch) {
           break;
         }
-        queueChanged.awaitNanos(left);
+        long left = queue.peekFirst().enqueuedNanos + maxWaitNanos - System.nanoTime();
+        if (left <= 0 && !running) {
+          break;
+        }
+        if (left <= 0) {
+          queueChanged.await(); // the runner signals when it goes idle
+        } else {
+          queueChanged.awaitNanos(left);
+        }
       }
       int frames = 0;
       while (frames < maxBatch && !queue.isEmpty()) {
@@ -275,12 +304,12 @@ public final class DynamicBatcher implements AutoCloseable {
         if (c.request.future.isDone()) { // cancelled, or failed in an earlier batch
           queue.pollFirst();
           queuedFrames -= c.frames;
+          roomFreed.signalAll();
           continue;
         }
         int take = Math.min(c.frames, maxBatch - frames);
         out.add(new Slice(c.request, c.first, take, frames));
         frames += take;
-        queuedFrames -= take;
         if (take == c.frames) {
           queue.pollFirst();
         } else {
@@ -288,7 +317,6 @@ public final class DynamicBatcher implements AutoCloseable {
           c.frames -= take;
         }
       }
-      roomFreed.signalAll();
       return frames;
     } finally {
       lock.unlock();
@@ -302,16 +330,111 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  private void runBatch(List<Slice> batch, int frames) {
-    long seq = batchSeq++;
+  /** Converts the frames outside the lock, then hands the batch to the runner. */
+  private void prepare(List<Slice> slices, int frames) {
+    if (frames == 0) {
+      return;
+    }
+    FloatBuffer buffer = buffers[(int) (batchSeq % 2)];
+    long start = System.nanoTime();
+    try {
+      for (Slice s : slices) {
+        Request r = s.request();
+        preprocessor.convert(
+            r.rgb, r.offset + s.first() * frameBytes, s.frames(), buffer, s.slot());
+      }
+    } catch (RuntimeException e) {
+      release(frames);
+      failBatch(slices, frames, e);
+      return;
+    }
+    Batch batch = new Batch(batchSeq++, slices, frames, buffer, System.nanoTime() - start);
+    lock.lock();
+    try {
+      if (!closed) {
+        prepared = batch;
+        batchReady.signal();
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    failClosed(slices);
+  }
+
+  private void runLoop() {
+    Batch batch = null;
+    try {
+      while ((batch = nextPrepared()) != null) {
+        runBatch(batch);
+        batch = null;
+        lock.lock();
+        try {
+          running = false;
+          queueChanged.signalAll(); // a batch that is not full may now be taken
+        } finally {
+          lock.unlock();
+        }
+      }
+    } catch (InterruptedException e) {
+      die(new IllegalStateException(name + " was interrupted", e), slicesOf(batch));
+    } catch (Throwable t) {
+      die(t, slicesOf(batch));
+      throw t;
+    }
+  }
+
+  private static List<Slice> slicesOf(Batch batch) {
+    return batch == null ? List.of() : batch.slices();
+  }
+
+  /** Waits for the prepared batch and marks it running, freeing its room; null once closed. */
+  private Batch nextPrepared() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed && prepared == null) {
+        batchReady.await();
+      }
+      if (closed) {
+        return null; // close() fails a prepared batch with the queue
+      }
+      Batch b = prepared;
+      prepared = null;
+      running = true;
+      queuedFrames -= b.frames();
+      roomFreed.signalAll();
+      queueChanged.signalAll(); // the prepared slot is free again
+      return b;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Frames of a batch that will never run leave the queue's count.
+  private void release(int frames) {
+    lock.lock();
+    try {
+      queuedFrames -= frames;
+      roomFreed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void failBatch(List<Slice> slices, int frames, RuntimeException e) {
+    failedBatches.increment();
+    LOG.warn("{}: batch of {} frames failed: {}", name, frames, e.toString());
+    for (Slice s : slices) {
+      s.request().future.completeExceptionally(e);
+    }
+  }
+
+  private void runBatch(Batch batch) {
+    int frames = batch.frames();
     long start = System.nanoTime();
     float[][] scores;
     try {
-      for (Slice s : batch) {
-        preprocessor.convert(
-            s.request().rgb, s.request().offset + s.first() * frameBytes, s.frames(), input, s.slot());
-      }
-      scores = engine.inferPreprocessed(input, frames);
+      scores = engine.inferPreprocessed(batch.buffer(), frames);
       if (scores == null || scores.length != frames) {
         throw new InferenceException(
             "model '"
@@ -322,23 +445,20 @@ public final class DynamicBatcher implements AutoCloseable {
                 + frames);
       }
     } catch (RuntimeException e) {
-      failedBatches.increment();
-      LOG.warn("{}: batch of {} frames failed: {}", name, frames, e.toString());
-      for (Slice s : batch) {
-        s.request().future.completeExceptionally(e);
-      }
+      failBatch(batch.slices(), frames, e);
       return;
     }
     long end = System.nanoTime();
+    long inferNanos = batch.prepareNanos() + end - start;
     batchesRun.increment();
     framesInferred.add(frames);
     batchSizes.incrementAndGet(frames);
-    for (Slice s : batch) {
+    for (Slice s : batch.slices()) {
       Request r = s.request();
       System.arraycopy(scores, s.slot(), r.scores, s.first(), s.frames());
-      if (r.lastBatch != seq) {
-        r.lastBatch = seq;
-        r.inferNanos += end - start;
+      if (r.lastBatch != batch.seq()) {
+        r.lastBatch = batch.seq();
+        r.inferNanos += inferNanos;
         r.largestBatch = Math.max(r.largestBatch, frames);
       }
       r.framesDone += s.frames();
@@ -368,15 +488,26 @@ public final class DynamicBatcher implements AutoCloseable {
     pending.forEach(r -> r.future.completeExceptionally(failure));
   }
 
-  // Called with the lock held.
+  // Called with the lock held: the queue and the prepared batch, which has not started to run.
   private List<Request> drainQueue() {
     Map<Request, Boolean> requests = new IdentityHashMap<>();
     queue.forEach(c -> requests.put(c.request, Boolean.TRUE));
+    if (prepared != null) {
+      prepared.slices().forEach(s -> requests.put(s.request(), Boolean.TRUE));
+      prepared = null;
+    }
     queue.clear();
     queuedFrames = 0;
     queueChanged.signalAll();
+    batchReady.signalAll();
     roomFreed.signalAll();
     return new ArrayList<>(requests.keySet());
+  }
+
+  // A batch converted after close() drained the queue.
+  private void failClosed(List<Slice> slices) {
+    IllegalStateException e = new IllegalStateException(name + " closed before these frames ran");
+    slices.forEach(s -> s.request().future.completeExceptionally(e));
   }
 
   private void ensureOpen() {
@@ -398,8 +529,9 @@ public final class DynamicBatcher implements AutoCloseable {
   }
 
   /**
-   * Fails the queued requests with an {@link IllegalStateException}, wakes blocked submitters, lets
-   * a running batch finish and waits for the worker. Idempotent. Does not close the engine.
+   * Fails the requests that have not started to run with an {@link IllegalStateException}, wakes
+   * blocked submitters, lets a running batch finish and waits for both threads. Idempotent. Does
+   * not close the engine.
    */
   @Override
   public void close() {
@@ -417,18 +549,19 @@ public final class DynamicBatcher implements AutoCloseable {
               name + " closed before these frames ran (" + pending.size() + " requests pending)");
       pending.forEach(r -> r.future.completeExceptionally(e));
     }
-    if (Thread.currentThread() != worker) {
-      boolean interrupted = false;
-      while (worker.isAlive()) {
+    boolean interrupted = false;
+    for (Thread t : new Thread[] {preparer, runner}) {
+      // A future's callback may close the batcher on one of its own threads.
+      while (t != Thread.currentThread() && t.isAlive()) {
         try {
-          worker.join(TimeUnit.SECONDS.toMillis(1));
+          t.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
           interrupted = true;
         }
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -467,7 +600,7 @@ public final class DynamicBatcher implements AutoCloseable {
     return failedBatches.sum();
   }
 
-  /** Frames waiting in the queue now. */
+  /** Frames waiting in the queue now, those of a batch converted but not yet running included. */
   public int queuedFrames() {
     lock.lock();
     try {

@@ -97,6 +97,47 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void aBatchThatIsNotFullWaitsForTheBusyModelAndTakesWhatQueuedMeanwhile() throws Exception {
+    FakeEngine fake = new FakeEngine();
+    fake.gate = new CountDownLatch(1);
+    try (DynamicBatcher b = new DynamicBatcher(fake, settings(4, 0, 16))) {
+      CompletableFuture<InferenceResult> first = b.submit(FakeEngine.frames(1), 0, 1);
+      assertThat(fake.started.poll(10, TimeUnit.SECONDS)).isEqualTo(1); // held in the engine
+      CompletableFuture<InferenceResult> second = b.submit(FakeEngine.frames(2), 0, 1);
+      Thread.sleep(20); // far past maxWait 0, but the model is busy
+      CompletableFuture<InferenceResult> third = b.submit(FakeEngine.frames(3), 0, 1);
+      assertThat(b.queuedFrames()).isEqualTo(2);
+      fake.gate.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+      assertThat(second.get(10, TimeUnit.SECONDS).scores()[0]).containsExactly(2, 2);
+      assertThat(third.get(10, TimeUnit.SECONDS).scores()[0]).containsExactly(3, 2);
+      assertThat(fake.started).containsExactly(2);
+    }
+  }
+
+  @Test
+  void aFullBatchIsPreparedWhileTheModelIsBusyAndCloseFailsIt() throws Exception {
+    FakeEngine fake = new FakeEngine();
+    fake.gate = new CountDownLatch(1);
+    DynamicBatcher b = new DynamicBatcher(fake, settings(2, 60_000, 8));
+    CompletableFuture<InferenceResult> running = b.submit(FakeEngine.frames(1, 2), 0, 2);
+    assertThat(fake.started.poll(10, TimeUnit.SECONDS)).isEqualTo(2);
+    CompletableFuture<InferenceResult> prepared = b.submit(FakeEngine.frames(3, 4), 0, 2);
+    assertThat(b.queuedFrames()).as("frames count as queued until they run").isEqualTo(2);
+    Thread closer = new Thread(b::close);
+    closer.start();
+    assertThatThrownBy(() -> prepared.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    fake.gate.countDown();
+    assertThat(running.get(10, TimeUnit.SECONDS).scores()[1][0]).isEqualTo(2);
+    closer.join(10_000);
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(fake.started).isEmpty(); // the prepared batch never ran
+  }
+
+  @Test
   void ownedFramesAreReadInPlaceFromTheirOffset() throws Exception {
     FakeEngine fake = new FakeEngine();
     try (DynamicBatcher b = new DynamicBatcher(fake, settings(4, 1, 16))) {

@@ -1,5 +1,12 @@
 package dev.streammod.pipeline.cli;
 
+import dev.streammod.models.EngineOptions;
+import dev.streammod.models.GraphOptimization;
+import dev.streammod.models.ModelArtifact;
+import dev.streammod.models.bench.BenchSettings;
+import dev.streammod.models.bench.EngineBenchmark;
+import dev.streammod.models.bench.EngineReport;
+import dev.streammod.models.bench.TuningReport;
 import dev.streammod.pipeline.bench.BenchResult;
 import dev.streammod.pipeline.bench.BenchRunner;
 import dev.streammod.pipeline.bench.SweepReport;
@@ -25,7 +32,10 @@ import picocli.CommandLine.Option;
       "run on the same segments, the raw decode and inference rates. The offered load is",
       "streams / period: to measure capacity, offer more (--overload 2 offers twice the raw",
       "ceiling). The last line printed is a JSON object; the exit status is 1 when a segment got",
-      "no verdict."
+      "no verdict.",
+      "With --engine-only: the model alone on this CPU, at each of --batches, through our engine",
+      "and batcher next to a bare ONNX Runtime session with the same options, in interleaved",
+      "slices; images/s, ms per batch, CPU ms per image, mean batch and the ratios ours/bare."
     })
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--streams", defaultValue = "100", description = "Concurrent live streams (default ${DEFAULT-VALUE}).")
@@ -82,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model-repository", paramLabel = "DIR", description = "Model repository (default: write the colour-statistics model).")
   Path modelRepository;
 
-  @Option(names = "--model", defaultValue = "colour-stats", description = "Model name in --model-repository (default ${DEFAULT-VALUE}).")
+  @Option(names = "--model", description = "Model name in --model-repository (default colour-stats; with --engine-only the bundled " + ModelLocator.DEFAULT_MODEL + ").")
   String model;
 
   @Option(names = "--model-size", defaultValue = "64", description = "Input size of the written colour-statistics model (default ${DEFAULT-VALUE}).")
@@ -109,18 +119,58 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--infer-batches", split = ",", paramLabel = "B1,B2,...", description = "Only measure raw inference at these batch sizes (frames/s and ms per batch), then exit.")
   List<Integer> inferBatches;
 
+  @Option(names = "--engine-only", description = "Measure the model alone: our engine and batcher against a bare ONNX Runtime session (no Kafka, Flink or FFmpeg).")
+  boolean engineOnly;
+
+  @Option(names = "--batches", split = ",", paramLabel = "B1,B2,...", defaultValue = "1,8,32,64", description = "With --engine-only: batch sizes (default ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(names = "--seconds", defaultValue = "2", description = "With --engine-only: seconds per path per round (default ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--iterations", defaultValue = "0", description = "With --engine-only: batches per path per round instead of --seconds (default ${DEFAULT-VALUE}: by time).")
+  int iterations;
+
+  @Option(names = "--engine-warmup", defaultValue = "500ms", description = "With --engine-only: unmeasured run of each path before its first slice, at least 2 batches (default ${DEFAULT-VALUE}).")
+  Duration engineWarmup;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "With --engine-only: rounds; each runs every path once, in alternating order (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--threads", description = "With --engine-only: ONNX Runtime intra-op threads (default: the engine's, 1).")
+  Integer threads;
+
+  @Option(names = "--optimization", description = "With --engine-only: graph optimisation, one of ${COMPLETION-CANDIDATES} (default: the engine's, ALL).")
+  GraphOptimization optimization;
+
+  @Option(names = "--memory-arena", negatable = true, description = "With --engine-only: ONNX Runtime's CPU memory arena on or off (default: the engine's).")
+  Boolean memoryArena;
+
+  @Option(names = "--memory-pattern", negatable = true, description = "With --engine-only: ONNX Runtime's memory pattern on or off (default: the engine's).")
+  Boolean memoryPattern;
+
+  @Option(names = "--feeders", defaultValue = "2", description = "With --engine-only: threads submitting frames to the batcher (default ${DEFAULT-VALUE}).")
+  int feeders;
+
+  @Option(names = "--tune", description = "With --engine-only: compare bare sessions under variants of the session options (intra-op threads, graph optimisation, arena, memory pattern) instead.")
+  boolean tune;
+
   @Option(names = "--out", defaultValue = "target/bench", description = "Where CSV and PNG files go (default ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
+    if (engineOnly) {
+      return engineOnly();
+    }
     int[] wh = parseSize(size);
     Duration warm = warmup != null ? warmup : min(Duration.ofSeconds(10), duration.dividedBy(4));
     BenchRunner.Options options =
         new BenchRunner.Options(
             streams, duration, segment, period, ramp, burst, burstAt, burstFor, overload, warm,
-            parallelism, partitions, checkpointInterval, drainTimeout, set, modelRepository, model,
+            parallelism, partitions, checkpointInterval, drainTimeout, set, modelRepository,
+            model != null ? model : "colour-stats",
             modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery, config);
     if (inferBatches != null && !inferBatches.isEmpty()) {
       for (String line : BenchRunner.inferenceByBatch(options, inferBatches)) {
@@ -169,6 +219,52 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println(results.get(0).toJson());
     }
     return results.stream().allMatch(r -> r.lost() == 0) ? 0 : 1;
+  }
+
+  private int engineOnly() throws InterruptedException {
+    if (sweep != null || inferBatches != null) {
+      throw new IllegalArgumentException("--engine-only measures the model alone; it takes neither --sweep nor --infer-batches");
+    }
+    if (!(seconds > 0 && seconds <= 3600)) {
+      throw new IllegalArgumentException("--seconds must be in (0, 3600], got " + seconds);
+    }
+    ModelArtifact artifact = ModelLocator.resolve(modelRepository, model != null ? model : ModelLocator.DEFAULT_MODEL, null);
+    EngineOptions.Builder options = EngineOptions.defaults().toBuilder();
+    if (threads != null) {
+      options.intraOpThreads(threads);
+    }
+    if (optimization != null) {
+      options.graphOptimization(optimization);
+    }
+    if (memoryArena != null) {
+      options.cpuMemoryArena(memoryArena);
+    }
+    if (memoryPattern != null) {
+      options.memoryPattern(memoryPattern);
+    }
+    BenchSettings settings =
+        BenchSettings.builder()
+            .batches(batches)
+            .slice(Duration.ofNanos((long) (seconds * 1e9)))
+            .iterations(iterations)
+            .rounds(rounds)
+            .warmup(engineWarmup)
+            .feeders(feeders)
+            .engineOptions(options.build())
+            .build();
+    byte[] frames = EngineBenchmark.syntheticFrames(artifact.config(), 16);
+    if (tune) {
+      TuningReport r =
+          EngineBenchmark.compareSessionOptions(
+              artifact, frames, settings, EngineBenchmark.tuningVariants(settings.engineOptions()), System.out::println);
+      r.table().forEach(System.out::println);
+      System.out.println(r.toJson());
+    } else {
+      EngineReport r = EngineBenchmark.run(artifact, frames, settings, System.out::println);
+      r.table().forEach(System.out::println);
+      System.out.println(r.toJson());
+    }
+    return 0;
   }
 
   private static void printSummary(BenchResult r) {

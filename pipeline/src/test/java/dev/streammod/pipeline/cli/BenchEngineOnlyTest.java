@@ -1,0 +1,68 @@
+package dev.streammod.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** {@code bench --engine-only} on the shipped model, briefly: its output's shape, not its timings. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BenchEngineOnlyTest {
+  private record Run(int exit, List<String> out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = ModerationCli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new java.io.PrintWriter(err, true));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      exit = cl.execute(args);
+    } finally {
+      System.setOut(stdout);
+    }
+    return new Run(exit, bytes.toString(StandardCharsets.UTF_8).lines().toList(), err.toString());
+  }
+
+  @Test
+  void measuresTheShippedModelThroughEngineAndBatcherNextToABareSession() throws Exception {
+    Run r =
+        run(
+            "bench", "--engine-only", "--batches", "1,2", "--iterations", "1", "--rounds", "1",
+            "--engine-warmup", "0s", "--threads", "1");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).anyMatch(l -> l.startsWith("nsfw-mobilenet-v2:1 on "));
+    assertThat(r.out()).anyMatch(l -> l.matches("\\s+2\\s+batcher\\s.*"));
+    JsonNode json = new ObjectMapper().readTree(r.out().get(r.out().size() - 1));
+    assertThat(json.get("model").asText()).isEqualTo("nsfw-mobilenet-v2");
+    assertThat(json.at("/options/intra_op_threads").asInt()).isEqualTo(1);
+    assertThat(json.get("batches")).hasSize(2);
+    for (JsonNode b : json.get("batches")) {
+      for (String path : List.of("bare", "batcher", "engine")) {
+        assertThat(b.at("/" + path + "/images").asLong()).isEqualTo(b.get("batch").asLong());
+        assertThat(b.at("/" + path + "/images_per_s").asDouble()).isPositive();
+        assertThat(b.at("/" + path + "/cpu_ms_per_image").asDouble()).isPositive();
+      }
+      assertThat(b.get("batcher_vs_bare").asDouble()).isPositive();
+      assertThat(b.get("engine_vs_bare_cpu").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void refusesOptionsOfTheFullBenchmark() {
+    Run r = run("bench", "--engine-only", "--sweep", "1,2");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--engine-only", "--sweep");
+  }
+}
