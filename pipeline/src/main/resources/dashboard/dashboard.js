@@ -187,16 +187,31 @@
     el.hidden = false;
   }
 
+  // Bumped by every change the user makes (page, sort, filter): a table answer asked for before
+  // the latest change is dropped, so a poll in flight cannot undo a click.
+  let version = 0;
+
+  function changed() {
+    version += 1;
+    tick();
+  }
+
   async function tick() {
     if (inFlight) {
       again = true;
       return;
     }
     inFlight = true;
+    const asked = version;
     try {
       const [summary, page] = await Promise.all([api('/api/summary'), api('/api/streams', state)]);
       renderSummary(summary);
-      renderTable(page);
+      if (asked === version) {
+        renderTable(page);
+      } else {
+        // Asked before the last click or filter change: showing it would undo that change.
+        again = true;
+      }
       $('error').hidden = true;
       if (!rendered) {
         rendered = true;
@@ -221,29 +236,29 @@
       debounce = setTimeout(() => {
         state.q = ev.target.value.trim();
         state.page = 1;
-        tick();
+        changed();
       }, 150);
     });
     $('status').addEventListener('change', (ev) => {
       state.status = ev.target.value;
       state.page = 1;
-      tick();
+      changed();
     });
     $('size').addEventListener('change', (ev) => {
       state.size = Number(ev.target.value);
       state.page = 1;
-      tick();
+      changed();
     });
     $('prev').addEventListener('click', () => {
       if (state.page > 1) {
         state.page -= 1;
-        tick();
+        changed();
       }
     });
     $('next').addEventListener('click', () => {
       if (state.page < pages) {
         state.page += 1;
-        tick();
+        changed();
       }
     });
     for (const th of document.querySelectorAll('th[data-sort]')) {
@@ -257,7 +272,7 @@
           state.order = NUMERIC_DESC.has(key) ? 'desc' : 'asc';
         }
         state.page = 1;
-        tick();
+        changed();
       };
       th.addEventListener('click', sortBy);
       th.addEventListener('keydown', (ev) => {
@@ -267,7 +282,7 @@
         }
       });
     }
-    tick();
+    changed();
     setInterval(tick, POLL_MS);
   }
 
