@@ -41,7 +41,9 @@ public record DecoderOptions(
       throw new IllegalArgumentException(
           "decoder.deadline-ms must be > 0 (or absent: degrade mode off), got " + deadlineMs);
     }
-    double at = degradeAt == null ? 0.5 : degradeAt;
+    // 0.25: at 2x overload (fps:4, 8 frames, 2 s deadline) 0.5 let the backlog run away between
+    // degraded and full analysis (p99 6.0 s at 1.5x), 0.25 kept p99 at 0.94-1.03 s (bench, 2 cores).
+    double at = degradeAt == null ? 0.25 : degradeAt;
     if (!(at > 0 && at <= 1)) {
       throw new IllegalArgumentException("decoder.degrade-at must be in (0, 1], got " + degradeAt);
     }

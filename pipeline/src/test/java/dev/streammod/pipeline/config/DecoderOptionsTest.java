@@ -14,7 +14,7 @@ class DecoderOptionsTest {
   void degradeModeIsOffByDefault() {
     DecoderOptions d = SettingsLoader.load(null, Map.of()).decoder();
     assertThat(d.degradeEnabled()).isFalse();
-    assertThat(d.degradeAt()).isEqualTo(0.5);
+    assertThat(d.degradeAt()).isEqualTo(0.25);
     assertThat(d.degradedMaxFrames()).isEqualTo(1);
     assertThat(d.maxInFlightPerStream()).isEqualTo(2);
   }
@@ -26,13 +26,13 @@ class DecoderOptionsTest {
                 null,
                 Map.of(
                     "decoder.deadline-ms", "2000",
-                    "decoder.degrade-at", "0.25",
+                    "decoder.degrade-at", "0.4",
                     "decoder.degraded-max-frames", "2",
                     "decoder.max-in-flight-per-stream", "3"))
             .decoder();
     assertThat(d.degradeEnabled()).isTrue();
     assertThat(d.deadlineMs()).isEqualTo(2000);
-    assertThat(d.degradeAt()).isEqualTo(0.25);
+    assertThat(d.degradeAt()).isEqualTo(0.4);
     assertThat(d.degradedMaxFrames()).isEqualTo(2);
     assertThat(d.maxInFlightPerStream()).isEqualTo(3);
   }
