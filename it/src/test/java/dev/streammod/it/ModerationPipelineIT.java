@@ -47,12 +47,7 @@ class ModerationPipelineIT {
                   STREAMS,
                   SyntheticStreams.Shape.standard());
           VerdictTally tally = pipeline.tally(streams.sent())) {
-        for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
-          for (int s = 0; s < STREAMS; s++) {
-            streams.publish(s);
-          }
-        }
-        streams.stop();
+        RunningPipeline.publishRounds(streams, STREAMS, SEGMENTS_PER_STREAM);
         publishMalformed(pipeline.bootstrapServers());
         long expectedVerdicts = STREAMS * SEGMENTS_PER_STREAM + 1;
 

@@ -95,6 +95,19 @@ final class RunningPipeline implements AutoCloseable {
   }
 
   /**
+   * Publishes {@code rounds} segments of each of streams {@code 0 .. count-1}, round by round, and
+   * flushes them.
+   */
+  static void publishRounds(SyntheticStreams streams, int count, int rounds) {
+    for (int seq = 0; seq < rounds; seq++) {
+      for (int s = 0; s < count; s++) {
+        streams.publish(s);
+      }
+    }
+    streams.stop();
+  }
+
+  /**
    * Reads verdicts until {@code expected} have come or {@code timeout} has passed, then for a few
    * more checkpoint intervals: a duplicate, were there one, would be committed by then.
    */

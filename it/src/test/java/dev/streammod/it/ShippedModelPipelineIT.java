@@ -34,12 +34,7 @@ class ShippedModelPipelineIT {
                   STREAMS,
                   SyntheticStreams.Shape.standard());
           VerdictTally tally = pipeline.tally(streams.sent())) {
-        for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
-          for (int s = 0; s < STREAMS; s++) {
-            streams.publish(s);
-          }
-        }
-        streams.stop();
+        RunningPipeline.publishRounds(streams, STREAMS, SEGMENTS_PER_STREAM);
         long expected = (long) STREAMS * SEGMENTS_PER_STREAM;
         RunningPipeline.awaitVerdicts(tally, expected, Duration.ofMinutes(3));
         assertThat(tally.missing()).isZero();

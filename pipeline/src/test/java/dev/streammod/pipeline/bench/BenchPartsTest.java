@@ -43,6 +43,21 @@ class BenchPartsTest {
   }
 
   @Test
+  void cpuPerSegmentIsMillisecondsOfEachPartOverTheSegments() {
+    String json =
+        BenchResult.perSegmentJson(Map.of("decode", 5.0, "kafka-broker", 1.0, "total", 8.0), 2000);
+    assertThat(json)
+        .startsWith("{\"decode\":2.500,")
+        .contains("\"kafka-broker\":0.500")
+        .contains("\"jit\":0.000")
+        .endsWith("\"total\":4.000}");
+    assertThat(BenchResult.perSegmentJson(Map.of("total", 8.0), 0)).contains("\"total\":0.000");
+    assertThat(CpuBreakdown.describePerSegment(Map.of("decode", 5.0, "total", 8.0), 2000))
+        .startsWith("decode 2.50, ")
+        .endsWith("= 4.00 CPU-ms per segment");
+  }
+
+  @Test
   void procStatCpuIsUserPlusSystemTicksEvenWhenTheNameHoldsSpacesAndParentheses() {
     String stat = "4242 (C2 Compiler) x) S 1 1 1 0 -1 4194304 10 0 0 0 1234 56 0 0 20 0 1 0 99 0 0";
     assertThat(CpuBreakdown.cpuTicks(stat)).isEqualTo(1290);
