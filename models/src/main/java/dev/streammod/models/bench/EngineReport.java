@@ -34,6 +34,11 @@ public record EngineReport(
       return ratio(bare.cpuMsPerImage(), engine.cpuMsPerImage());
     }
 
+    /** Whether a path ran for less than a second in all: too short for tick-counted CPU time. */
+    boolean coarseCpu() {
+      return bare.wallSeconds() < 1 || batcher.wallSeconds() < 1 || engine.wallSeconds() < 1;
+    }
+
     private static double ratio(double a, double b) {
       return b <= 0 ? 0 : a / b;
     }
@@ -93,6 +98,11 @@ public record EngineReport(
       out.add(line(r.batch(), "bare", r.bare(), Double.NaN, Double.NaN));
       out.add(line(r.batch(), "batcher", r.batcher(), r.batcherRatio(), r.batcherCpuRatio()));
       out.add(line(r.batch(), "engine", r.engine(), r.engineRatio(), r.engineCpuRatio()));
+    }
+    if (rows.stream().anyMatch(Row::coarseCpu)) {
+      out.add(
+          "note: process CPU time is counted in 10 ms clock ticks; CPU columns of a path measured"
+              + " for under 1 s are coarse (use longer --seconds or more --rounds)");
     }
     return out;
   }
