@@ -59,6 +59,8 @@ public record BenchResult(
     String sampling,
     int maxFrames,
     long deadlineMs,
+    /** How segments travelled: {@code inline} or {@code file} (by reference). */
+    String payload,
     double rawFramesPerSegment,
     Map<String, Double> cpuSeconds,
     Catchup catchup,
@@ -110,7 +112,7 @@ public record BenchResult(
             + "\"batch_mean\":%.2f,\"batch_p50\":%d,\"batch_p99\":%d,\"batches\":%d,"
             + "\"max_publish_lateness_ms\":%d,\"steady_s\":%.1f,\"total_s\":%.1f,"
             + "\"decode_threads\":%d,\"max_batch\":%d,\"max_wait_ms\":%d,\"sampling\":\"%s\","
-            + "\"max_frames\":%d,\"deadline_ms\":%d,\"cpu\":%s,\"cpu_ms_per_segment\":%s,"
+            + "\"max_frames\":%d,\"deadline_ms\":%d,\"payload\":\"%s\",\"cpu\":%s,\"cpu_ms_per_segment\":%s,"
             + "\"catchup_backlog\":%d,\"catchup_segments_per_s\":%.2f,\"catchup_frames_per_s\":%.2f,"
             + "\"catchup_ratio\":%.3f,\"catchup_cpu_ms_per_segment\":%s}",
         streams, periodMs, offeredPerSecond, produced, verdicts, segmentsPerSecond, framesPerSecond,
@@ -121,7 +123,7 @@ public record BenchResult(
         heapLiveMaxMb, rssStartMb,
         rssMaxMb, rssEndMb, lagMax, backlogMax, batcherQueueMaxFrames, meanBatch,
         batchPercentile(50), batchPercentile(99), batches, maxPublishLatenessMs, steadySeconds,
-        totalSeconds, decodeThreads, maxBatch, maxWaitMs, sampling, maxFrames, deadlineMs, cpuJson(),
+        totalSeconds, decodeThreads, maxBatch, maxWaitMs, sampling, maxFrames, deadlineMs, payload, cpuJson(),
         perSegmentJson(cpuSeconds, segmentsPerSecond * steadySeconds), catchup.backlog(),
         catchup.segmentsPerSecond(), catchup.framesPerSecond(), catchup.ratio(),
         catchup.measured()

@@ -66,7 +66,8 @@ public final class BenchRunner {
       int height,
       double fps,
       Duration gcEvery,
-      Path config) {
+      Path config,
+      PayloadMode payload) {
 
     public Options {
       if (streams < 1) {
@@ -106,6 +107,7 @@ public final class BenchRunner {
       }
       overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
       gcEvery = gcEvery == null ? Duration.ZERO : gcEvery;
+      payload = payload == null ? PayloadMode.INLINE : payload;
     }
 
     public Options withStreams(int s) {
@@ -113,7 +115,7 @@ public final class BenchRunner {
           s, duration, segment, period, ramp, burstMultiplier, burstStart, burstLength, overload,
           warmup, parallelism, partitions, checkpointInterval, drainTimeout, overrides,
           modelRepository, model, modelSize, rawDuration, reportEvery, poolSize, width, height, fps,
-          gcEvery, config);
+          gcEvery, config, payload);
     }
   }
 
@@ -184,9 +186,17 @@ public final class BenchRunner {
         pool.averageBytes() / 1024,
         (System.nanoTime() - t0) / 1_000_000);
 
+    if (o.payload() == PayloadMode.FILE) {
+      Path dir = pool.writeTo(work.resolve("segments"));
+      out.printf("payload : by reference, file: URIs into %s, fetched by the job%n", dir);
+    }
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Path repository = o.modelRepository();
       Map<String, String> overrides = new LinkedHashMap<>();
+      if (o.payload() == PayloadMode.FILE) {
+        overrides.put("fetch.allowed-schemes", "file");
+        overrides.put("fetch.allowed-path-prefixes", work.resolve("segments").toString());
+      }
       overrides.put("kafka.bootstrap-servers", kafka.bootstrapServers());
       overrides.put("kafka.starting-offsets", "earliest");
       overrides.put("kafka.group-id", "streammod-bench");
@@ -327,7 +337,8 @@ public final class BenchRunner {
     long[] batchesBefore = batcher.batchSizeHistogram();
     List<Sample> samples = new ArrayList<>();
     try (LoadGenerator load =
-            new LoadGenerator(kafka.bootstrapServers(), settings.kafka().segmentsTopic(), profile, pool);
+            new LoadGenerator(
+                kafka.bootstrapServers(), settings.kafka().segmentsTopic(), profile, pool, o.payload());
         VerdictMeter meter =
             new VerdictMeter(
                 kafka.bootstrapServers(),
@@ -667,6 +678,7 @@ public final class BenchRunner {
         settings.decoder().sampling(),
         settings.decoder().maxFrames(),
         settings.decoder().degradeEnabled() ? settings.decoder().deadlineMs() : 0,
+        o.payload().label(),
         framesPerSegment,
         cpuSeconds,
         catchup,

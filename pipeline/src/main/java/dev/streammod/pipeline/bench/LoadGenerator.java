@@ -35,6 +35,7 @@ public final class LoadGenerator implements AutoCloseable {
   private final String topic;
   private final LoadProfile profile;
   private final SegmentPool pool;
+  private final PayloadMode payload;
   private final KafkaProducer<String, byte[]> producer;
   private final AvroCodec<VideoSegment> codec = AvroCodec.videoSegments();
   private final AtomicLongArray sent;
@@ -47,10 +48,16 @@ public final class LoadGenerator implements AutoCloseable {
   private Thread thread;
   private long startNanos;
 
-  public LoadGenerator(String bootstrapServers, String topic, LoadProfile profile, SegmentPool pool) {
+  /**
+   * With {@link PayloadMode#FILE} the records carry the pool's {@code file:} URIs ({@link
+   * SegmentPool#writeTo} must have run) instead of the bytes.
+   */
+  public LoadGenerator(
+      String bootstrapServers, String topic, LoadProfile profile, SegmentPool pool, PayloadMode payload) {
     this.topic = topic;
     this.profile = profile;
     this.pool = pool;
+    this.payload = payload;
     this.sent = new AtomicLongArray(profile.streams());
     this.ids = new String[profile.streams()];
     for (int i = 0; i < ids.length; i++) {
@@ -124,10 +131,9 @@ public final class LoadGenerator implements AutoCloseable {
   public void publish(int index) {
     long seq = sent.getAndIncrement(index);
     SegmentKind kind = SegmentKind.of(index, seq);
-    byte[] payload = pool.payload(kind, index, seq);
     long now = System.currentTimeMillis();
     long durationMs = pool.shape().segment().toMillis();
-    VideoSegment segment =
+    VideoSegment.Builder builder =
         VideoSegment.newBuilder()
             .setStreamId(ids[index])
             .setSequence(seq)
@@ -136,11 +142,15 @@ public final class LoadGenerator implements AutoCloseable {
             .setDurationMs((int) durationMs)
             .setContainer("mpegts")
             .setCodec("h264")
-            .setPayload(ByteBuffer.wrap(payload))
             .setProducedAtMs(now)
             .setTenant("bench")
-            .setChannel(kind == SegmentKind.RED ? "flagged-content" : "general")
-            .build();
+            .setChannel(kind == SegmentKind.RED ? "flagged-content" : "general");
+    if (payload == PayloadMode.FILE) {
+      builder.setPayloadUri(pool.uri(kind, index, seq));
+    } else {
+      builder.setPayload(ByteBuffer.wrap(pool.payload(kind, index, seq)));
+    }
+    VideoSegment segment = builder.build();
     byte[] value = codec.encode(segment);
     produced.incrementAndGet();
     bytes.addAndGet(value.length);

@@ -4,19 +4,27 @@ import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
 import dev.streammod.pipeline.demo.SegmentKind;
 import dev.streammod.pipeline.demo.SyntheticStreams;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Real H.264 MPEG-TS segments encoded once by FFmpeg and reused under fresh stream ids and
  * sequence numbers, so that thousands of streams cost no encoding: moving neutral content, red
- * content the colour-statistics model flags, and corrupt copies.
+ * content the colour-statistics model flags, and corrupt copies. {@link #writeTo} also puts them in
+ * files, for segments published by reference.
  */
 public final class SegmentPool {
   private final SyntheticStreams.Shape shape;
   private final byte[][] neutral;
   private final byte[][] red;
   private final byte[][] corrupt;
+  private String[] neutralUris;
+  private String[] redUris;
+  private String[] corruptUris;
 
   /** Encodes {@code size} neutral segments, and half as many red and corrupt ones (at least one). */
   public SegmentPool(SyntheticStreams.Shape shape, int size) {
@@ -58,6 +66,47 @@ public final class SegmentPool {
       case NEUTRAL -> neutral[(int) ((index + sequence) % neutral.length)];
       case RED -> red[(int) ((index + sequence) % red.length)];
       case CORRUPT -> corrupt[(int) ((index + sequence) % corrupt.length)];
+    };
+  }
+
+  /**
+   * Writes every pooled segment to a file in {@code dir} (created if missing), after which {@link
+   * #uri} names them. Returns {@code dir}.
+   */
+  public Path writeTo(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      neutralUris = write(dir, "neutral", neutral);
+      redUris = write(dir, "red", red);
+      corruptUris = write(dir, "corrupt", corrupt);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the pooled segments to " + dir, e);
+    }
+  }
+
+  private static String[] write(Path dir, String name, byte[][] segments) throws IOException {
+    String[] uris = new String[segments.length];
+    for (int i = 0; i < segments.length; i++) {
+      Path file = dir.resolve(name + "-" + i + ".ts");
+      Files.write(file, segments[i]);
+      uris[i] = file.toUri().toString();
+    }
+    return uris;
+  }
+
+  /**
+   * The {@code file:} URI of the bytes {@link #payload} gives for the same arguments; only after
+   * {@link #writeTo}.
+   */
+  public String uri(SegmentKind kind, int index, long sequence) {
+    if (neutralUris == null) {
+      throw new IllegalStateException("the pool has not been written to files: call writeTo first");
+    }
+    return switch (kind) {
+      case NEUTRAL -> neutralUris[(int) ((index + sequence) % neutralUris.length)];
+      case RED -> redUris[(int) ((index + sequence) % redUris.length)];
+      case CORRUPT -> corruptUris[(int) ((index + sequence) % corruptUris.length)];
     };
   }
 

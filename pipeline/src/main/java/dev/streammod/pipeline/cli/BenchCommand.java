@@ -9,6 +9,7 @@ import dev.streammod.models.bench.EngineReport;
 import dev.streammod.models.bench.TuningReport;
 import dev.streammod.pipeline.bench.BenchResult;
 import dev.streammod.pipeline.bench.BenchRunner;
+import dev.streammod.pipeline.bench.PayloadMode;
 import dev.streammod.pipeline.bench.SweepReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,6 +156,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tune", description = "With --engine-only: compare bare sessions under variants of the session options (intra-op threads, graph optimisation, arena, memory pattern) instead.")
   boolean tune;
 
+  @Option(names = "--payload", defaultValue = "inline", description = "How segments travel: inline (the bytes in the Kafka record) or file (a file: URI in the record; the job fetches the bytes, with fetch.allowed-schemes=file set for the pooled files) (default ${DEFAULT-VALUE}).")
+  String payload;
+
   @Option(names = "--out", defaultValue = "target/bench", description = "Where CSV and PNG files go (default ${DEFAULT-VALUE}).")
   Path out;
 
@@ -171,7 +175,8 @@ final class BenchCommand implements Callable<Integer> {
             streams, duration, segment, period, ramp, burst, burstAt, burstFor, overload, warm,
             parallelism, partitions, checkpointInterval, drainTimeout, set, modelRepository,
             model != null ? model : "colour-stats",
-            modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery, config);
+            modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery, config,
+            PayloadMode.parse(payload));
     if (inferBatches != null && !inferBatches.isEmpty()) {
       for (String line : BenchRunner.inferenceByBatch(options, inferBatches)) {
         System.out.println(line);

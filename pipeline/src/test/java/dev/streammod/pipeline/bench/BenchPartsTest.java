@@ -100,7 +100,7 @@ class BenchPartsTest {
         streams, 2000, streams / 2.0, 1000, 1000, segmentsPerSecond, segmentsPerSecond * 2, 2, p99 / 2,
         p99 - 1, p99, p99 + 1, 800, 400, 50_000, 0.5, 0.4, 0, 0, 0, 0, 10, 10, -1, 500, 100, 101, 90,
         101, 700, 710, 705, 3, 4, 2, 2.5, 400, new long[] {0, 100, 200, 100}, 5, 50, 60, 4, 32, 5,
-        "keyframes", 8, 0, 2.0, Map.of("decode", 5.0, "total", 10.0, "wall", 5.0),
+        "keyframes", 8, 0, "inline", 2.0, Map.of("decode", 5.0, "total", 10.0, "wall", 5.0),
         BenchResult.Catchup.NONE, List.of());
   }
 }
