@@ -3,6 +3,7 @@ package dev.streammod.decoders;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class Ffmpeg {
 
   private static final Logger LOG = LoggerFactory.getLogger(Ffmpeg.class);
+
+  /** Demuxers found by {@link #demuxer}, by name. */
+  private static final ConcurrentHashMap<String, AVInputFormat> DEMUXERS = new ConcurrentHashMap<>();
 
   /** Common names for containers that are not FFmpeg demuxer names. */
   private static final Map<String, String> CONTAINER_ALIASES =
@@ -94,8 +98,25 @@ final class Ffmpeg {
 
   /** Whether FFmpeg has a demuxer of that name. */
   static boolean hasDemuxer(String name) {
+    return demuxer(name) != null;
+  }
+
+  /**
+   * FFmpeg's demuxer called {@code name}, or null. Found ones are kept: {@code
+   * av_find_input_format} compares the name with every demuxer's, twice per segment otherwise.
+   * Misses are not kept, so hints from untrusted input cannot grow the map past FFmpeg's demuxers.
+   */
+  static AVInputFormat demuxer(String name) {
+    AVInputFormat known = DEMUXERS.get(name);
+    if (known != null) {
+      return known;
+    }
     AVInputFormat f = avformat.av_find_input_format(name);
-    return f != null && !f.isNull();
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    DEMUXERS.putIfAbsent(name, f); // static data in libavformat: never freed, safe to share
+    return f;
   }
 
   /** An FFmpeg error code as {@code "-1094995529 (Invalid data found when processing input)"}. */

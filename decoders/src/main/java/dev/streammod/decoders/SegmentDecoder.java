@@ -258,7 +258,7 @@ public final class SegmentDecoder {
       formatContext.pb(input.context());
       // avformat_open_input() marks a pre-set pb as custom I/O: it will not close it.
       input.installInterrupt(formatContext.interrupt_callback());
-      AVInputFormat inputFormat = format == null ? null : avformat.av_find_input_format(format);
+      AVInputFormat inputFormat = format == null ? null : Ffmpeg.demuxer(format);
       int ret = avformat.avformat_open_input(formatContext, "", inputFormat, (AVDictionary) null);
       if (ret < 0) {
         formatContext = null; // freed by FFmpeg on failure
