@@ -333,6 +333,13 @@ public final class PayloadFetcher implements AutoCloseable {
       HttpRequest request =
           HttpRequest.newBuilder(u)
               .GET()
+              // Cleartext http: no h2c upgrade. The JDK client holds further requests to an
+              // origin while an upgrade is pending, so one slow fetch would serialize the rest.
+              // https still negotiates HTTP/2 through ALPN.
+              .version(
+                  "http".equalsIgnoreCase(u.getScheme())
+                      ? HttpClient.Version.HTTP_1_1
+                      : HttpClient.Version.HTTP_2)
               .timeout(Duration.ofNanos(remaining))
               .header("User-Agent", "streammod-decoders")
               .build();

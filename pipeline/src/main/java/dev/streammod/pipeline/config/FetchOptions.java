@@ -21,10 +21,11 @@ import java.util.Map;
  * to URL paths and to file system paths). List keys take a YAML list or one comma-separated string
  * ({@code --set fetch.allowed-schemes=file,https}).
  *
- * <p>A fetch runs on one of the slot's decode threads, before FFmpeg, so the decode pool, the
- * per-stream cap and {@code job.in-flight-per-slot} bound fetches as they bound decoding; {@code
- * timeout-ms} bounds how long one can hold a thread and must stay below {@code
- * job.segment-timeout-ms}.
+ * <p>Fetches run on {@code threads} fetch threads per slot (default {@value #DEFAULT_THREADS}),
+ * before a segment is admitted to the slot's decode threads, so a slow store holds fetch threads,
+ * not decoders; {@code job.in-flight-per-slot} bounds the fetches in flight. With {@code threads: 0}
+ * a fetch runs on a decode thread instead, under the decode pool's bounds. {@code timeout-ms}
+ * bounds one fetch and must stay below {@code job.segment-timeout-ms}.
  *
  * @param maxBytes null until {@link JobSettings} fills in {@code decoder.max-payload-bytes}
  */
@@ -41,8 +42,14 @@ public record FetchOptions(
     @JsonProperty("max-bytes") Long maxBytes,
     @JsonProperty("timeout-ms") Long timeoutMs,
     @JsonProperty("connect-timeout-ms") Long connectTimeoutMs,
-    @JsonProperty("max-redirects") Integer maxRedirects)
+    @JsonProperty("max-redirects") Integer maxRedirects,
+    @JsonProperty("threads") Integer threads)
     implements Serializable {
+
+  /** Fetch threads per slot unless {@code fetch.threads} says otherwise. */
+  public static final int DEFAULT_THREADS = 8;
+
+  private static final int MAX_THREADS = 256;
 
   /** The key that turns fetching on, named in the ERROR verdicts of segments refused meanwhile. */
   public static final String ENABLING_KEY = "fetch.allowed-schemes";
@@ -77,6 +84,14 @@ public record FetchOptions(
     atMostAnHour("fetch.timeout-ms", timeoutMs);
     atMostAnHour("fetch.connect-timeout-ms", connectTimeoutMs);
     maxRedirects = maxRedirects == null ? 0 : maxRedirects;
+    threads = threads == null ? DEFAULT_THREADS : threads;
+    if (threads < 0 || threads > MAX_THREADS) {
+      throw new IllegalArgumentException(
+          "fetch.threads must be in [0, "
+              + MAX_THREADS
+              + "] (0: fetch on the decode threads), got "
+              + threads);
+    }
     if (maxRedirects < 0 || maxRedirects > FetchSettings.MAX_REDIRECTS) {
       throw new IllegalArgumentException(
           "fetch.max-redirects must be in [0, "
@@ -108,7 +123,7 @@ public record FetchOptions(
 
   /** Fetching disabled: a segment by reference gets an ERROR verdict. */
   public static FetchOptions disabled() {
-    return new FetchOptions(null, null, null, null, null, null, null);
+    return new FetchOptions(null, null, null, null, null, null, null, null);
   }
 
   /** Whether segments by reference are fetched at all. */
@@ -135,7 +150,8 @@ public record FetchOptions(
         maxBytes == null ? decoderMaxPayloadBytes : maxBytes,
         timeoutMs,
         connectTimeoutMs,
-        maxRedirects);
+        maxRedirects,
+        threads);
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.streammod.pipeline.policy.Policy;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,7 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
 
   private transient SharedBatchers.Lease lease;
   private transient ThreadPoolExecutor decodePool;
+  private transient ThreadPoolExecutor fetchPool;
   private transient PayloadFetcher fetcher;
   private transient SegmentModerator moderator;
   private transient Counter segmentsIn;
@@ -126,6 +128,23 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
                 decoderOptions.degradedMaxFrames())
             : DegradePolicy.off();
     fetcher = fetch.enabled() ? new PayloadFetcher(fetch.toFetchSettings()) : null;
+    if (fetcher != null && fetch.threads() > 0) {
+      AtomicInteger f = new AtomicInteger();
+      // Unbounded queue: Flink's in-flight bound (job.in-flight-per-slot) caps what reaches it.
+      fetchPool =
+          new ThreadPoolExecutor(
+              fetch.threads(),
+              fetch.threads(),
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "fetch-" + subtask + "-" + f.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      fetchPool.allowCoreThreadTimeOut(true);
+    }
     moderator =
         new SegmentModerator(
             decoder,
@@ -139,7 +158,8 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
                 threads, decoderOptions.maxInFlightPerStream(), 2 * Math.max(1, inFlight)),
             degrade,
             System::currentTimeMillis,
-            fetcher);
+            fetcher,
+            fetchPool);
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("moderation");
     segmentsIn = group.counter("segments_in");
     framesDecoded = group.counter("frames_sampled");
@@ -236,6 +256,10 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
 
   @Override
   public void close() throws Exception {
+    if (fetchPool != null) {
+      fetchPool.shutdownNow();
+      fetchPool = null;
+    }
     if (decodePool != null) {
       decodePool.shutdownNow();
       decodePool = null;

@@ -37,9 +37,11 @@ import java.util.function.LongSupplier;
  * late segment samples fewer frames.
  *
  * <p>A segment with a {@code payload_uri} and no inline payload is fetched by the {@link
- * PayloadFetcher} on the decode thread, before FFmpeg, so fetches take the same admission and
- * bounds as decoding; a refused or failed fetch is an error at stage FETCH with the {@link
- * FetchErrorCode}.
+ * PayloadFetcher}, before FFmpeg; a refused or failed fetch is an error at stage FETCH with the
+ * {@link FetchErrorCode}. With a fetch executor, the decode thread that reads such a segment hands
+ * the fetch to it and moves on; once fetched, the segment is admitted to the decode threads again,
+ * through the same fair dispatcher: a slow store holds fetch threads, not decode threads. Without
+ * one, the fetch runs on the decode thread, under the same admission as decoding.
  */
 public final class SegmentModerator {
   private final SegmentDecoder decoder;
@@ -51,6 +53,7 @@ public final class SegmentModerator {
   private final DegradePolicy degrade;
   private final LongSupplier wallClockMs;
   private final PayloadFetcher fetcher;
+  private final Executor fetchExecutor;
   private final ThreadLocal<AvroCodec<VideoSegment>> codec =
       ThreadLocal.withInitial(AvroCodec::videoSegments);
 
@@ -115,6 +118,26 @@ public final class SegmentModerator {
       DegradePolicy degrade,
       LongSupplier wallClockMs,
       PayloadFetcher fetcher) {
+    this(
+        decoder, batcher, model, riskLabels, decodeExecutor, admission, degrade, wallClockMs,
+        fetcher, null);
+  }
+
+  /**
+   * @param fetchExecutor where segments are read and their payloads fetched before they are
+   *     admitted to the decode executor; null: on the decode thread
+   */
+  public SegmentModerator(
+      SegmentDecoder decoder,
+      DynamicBatcher batcher,
+      ModelConfig model,
+      Set<String> riskLabels,
+      Executor decodeExecutor,
+      Admission admission,
+      DegradePolicy degrade,
+      LongSupplier wallClockMs,
+      PayloadFetcher fetcher,
+      Executor fetchExecutor) {
     this.decoder = decoder;
     this.batcher = batcher;
     this.model = model;
@@ -130,18 +153,39 @@ public final class SegmentModerator {
     this.degrade = degrade;
     this.wallClockMs = wallClockMs;
     this.fetcher = fetcher;
+    this.fetchExecutor = fetchExecutor;
   }
 
   public CompletableFuture<ScoredSegment> moderate(RawRecord record) {
     long started = System.nanoTime();
     CompletableFuture<ScoredSegment> result = new CompletableFuture<>();
+    dispatch(record, null, started, result);
+    return result;
+  }
+
+  /**
+   * Admits the segment to the decode threads, which read it ({@code prepared} null) or take it as
+   * read and fetched, and complete {@code result}.
+   */
+  private void dispatch(
+      RawRecord record, Prepared prepared, long started, CompletableFuture<ScoredSegment> result) {
     FairDispatcher.Task task =
         new FairDispatcher.Task() {
           @Override
           public CompletableFuture<?> run() {
             CompletableFuture<ScoredSegment> done;
             try {
-              Decoded d = decode(record, started);
+              Prepared p = prepared;
+              if (p == null) {
+                p = read(record, started);
+                if (p.failure == null && p.payload == null && fetchExecutor != null) {
+                  // Fetch on a fetch thread and come back: this decode thread moves on.
+                  fetchElsewhere(p, record, started, result);
+                  return CompletableFuture.completedFuture(null);
+                }
+                p = fetchIfNeeded(p, record, started);
+              }
+              Decoded d = p.failure != null ? Decoded.failed(p.failure) : decode(p, record, started);
               done = d.failed() ? CompletableFuture.completedFuture(d.segment) : infer(d, started);
             } catch (RuntimeException | Error e) {
               done = CompletableFuture.failedFuture(e);
@@ -168,9 +212,32 @@ public final class SegmentModerator {
     try {
       dispatcher.submit(streamIdFromKey(record), task);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(rejectedFailure(record, e, started));
+      result.complete(rejectedFailure(record, e, started));
     }
-    return result;
+  }
+
+  /** Fetches {@code p}'s payload on the fetch executor, then admits it to the decode threads again. */
+  private void fetchElsewhere(
+      Prepared p, RawRecord record, long started, CompletableFuture<ScoredSegment> result) {
+    try {
+      fetchExecutor.execute(
+          () -> {
+            try {
+              Prepared fetched = fetchIfNeeded(p, record, started);
+              if (fetched.failure != null) {
+                result.complete(fetched.failure);
+              } else {
+                dispatch(record, fetched, started, result);
+              }
+            } catch (RuntimeException | Error e) {
+              result.complete(fill(p.base, record, Stage.FETCH, "INTERNAL", String.valueOf(e), started));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.complete(
+          fill(
+              p.base, record, Stage.FETCH, "REJECTED", "fetch executor refused the segment: " + e, started));
+    }
   }
 
   private ScoredSegment rejectedFailure(RawRecord record, RuntimeException e, long started) {
@@ -206,28 +273,40 @@ public final class SegmentModerator {
     return s;
   }
 
-  private Decoded decode(RawRecord record, long started) {
+  /** Reads the record (Avro); its payload is null when given by reference and not yet fetched. */
+  private Prepared read(RawRecord record, long started) {
     VideoSegment segment;
     try {
       segment = codec.get().decode(record.value);
     } catch (AvroDecodeException e) {
-      return Decoded.failed(
+      return Prepared.failed(
           failure(record, null, Stage.DESERIALIZE, e.reason().name(), e.getMessage(), started));
     }
     ScoredSegment base = base(record, segment);
     ByteBuffer payload = segment.getPayload();
-    if (payload == null) {
-      if (segment.getPayloadUri() == null) {
-        String why = "segment has neither an inline payload nor a payload_uri";
-        return Decoded.failed(fill(base, record, Stage.FETCH, "NO_PAYLOAD", why, started));
-      }
-      FetchResult fetched = fetch(segment.getPayloadUri(), base);
-      if (fetched instanceof FetchFailure f) {
-        return Decoded.failed(
-            fill(base, record, Stage.FETCH, f.code().name(), f.message(), started));
-      }
-      payload = ByteBuffer.wrap(((FetchedPayload) fetched).bytes());
+    if (payload == null && segment.getPayloadUri() == null) {
+      String why = "segment has neither an inline payload nor a payload_uri";
+      return Prepared.failed(fill(base, record, Stage.FETCH, "NO_PAYLOAD", why, started));
     }
+    return new Prepared(base, segment, payload, null);
+  }
+
+  /** {@code p} with its payload fetched on this thread when given by reference. */
+  private Prepared fetchIfNeeded(Prepared p, RawRecord record, long started) {
+    if (p.failure != null || p.payload != null) {
+      return p;
+    }
+    FetchResult fetched = fetch(p.segment.getPayloadUri(), p.base);
+    if (fetched instanceof FetchFailure f) {
+      return Prepared.failed(fill(p.base, record, Stage.FETCH, f.code().name(), f.message(), started));
+    }
+    return new Prepared(p.base, p.segment, ByteBuffer.wrap(((FetchedPayload) fetched).bytes()), null);
+  }
+
+  private Decoded decode(Prepared p, RawRecord record, long started) {
+    ScoredSegment base = p.base;
+    VideoSegment segment = p.segment;
+    ByteBuffer payload = p.payload;
     long decodeStart = System.nanoTime();
     base.waitMs = (decodeStart - started) / 1e6 - base.fetchMs;
     DegradePolicy.Decision decision = degrade.decide(record.timestamp, wallClockMs.getAsLong());
@@ -246,7 +325,7 @@ public final class SegmentModerator {
     return new Decoded(base, (DecodedFrames) r, record);
   }
 
-  /** Fetches a payload given by reference on this (decode) thread, noting its time and size. */
+  /** Fetches a payload given by reference on this thread, noting its time and size. */
   private FetchResult fetch(String uri, ScoredSegment s) {
     if (fetcher == null) {
       return new FetchFailure(
@@ -389,6 +468,14 @@ public final class SegmentModerator {
     byte[] out = new byte[d.remaining()];
     d.get(out);
     return out;
+  }
+
+  /** A segment read, with its payload unless still to fetch; or the failure that stopped it. */
+  private record Prepared(
+      ScoredSegment base, VideoSegment segment, ByteBuffer payload, ScoredSegment failure) {
+    static Prepared failed(ScoredSegment s) {
+      return new Prepared(null, null, null, s);
+    }
   }
 
   private static final class Decoded {

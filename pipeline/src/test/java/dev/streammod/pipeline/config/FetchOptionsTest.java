@@ -33,6 +33,7 @@ class FetchOptionsTest {
     assertThat(f.timeoutMs()).isEqualTo(FetchSettings.DEFAULT_TIMEOUT.toMillis());
     assertThat(f.connectTimeoutMs()).isEqualTo(FetchSettings.DEFAULT_CONNECT_TIMEOUT.toMillis());
     assertThat(f.maxRedirects()).isZero();
+    assertThat(f.threads()).isEqualTo(FetchOptions.DEFAULT_THREADS);
     assertThat(JobSettings.defaults().fetch()).isEqualTo(f);
     assertThatThrownBy(f::toFetchSettings)
         .isInstanceOf(IllegalStateException.class)
@@ -131,6 +132,11 @@ class FetchOptionsTest {
     assertRefused(
         Map.of("fetch.connect-timeout-ms", "7200000"), "fetch.connect-timeout-ms", "7200000");
     assertRefused(Map.of("fetch.max-redirects", "11"), "fetch.max-redirects", "got 11");
+    assertRefused(Map.of("fetch.threads", "-1"), "fetch.threads", "got -1");
+    assertRefused(Map.of("fetch.threads", "257"), "fetch.threads", "got 257");
+    assertThat(SettingsLoader.load(null, Map.of("fetch.threads", "0")).fetch().threads())
+        .as("0: fetch on the decode threads")
+        .isZero();
     assertRefused(Map.of("fetch.allowed-host", "x"), "allowed-host", "allowed-hosts");
   }
 

@@ -31,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -330,6 +332,91 @@ class SegmentModeratorFetchTest {
       assertThat(next.get(30, TimeUnit.SECONDS).topLabel).isEqualTo("neutral");
     } finally {
       release.countDown();
+      server.stop(0);
+      serverThreads.shutdownNow();
+    }
+  }
+
+  @Test
+  void withFetchThreadsASlowStoreHoldsNoDecodeThread() throws Exception {
+    int fetches = 3;
+    CountDownLatch allRequested = new CountDownLatch(fetches);
+    CountDownLatch release = new CountDownLatch(1);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    ExecutorService serverThreads = Executors.newFixedThreadPool(fetches + 1);
+    server.setExecutor(serverThreads);
+    server.createContext(
+        "/live/",
+        exchange -> {
+          try (exchange) {
+            allRequested.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            exchange.sendResponseHeaders(200, red.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(red);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    server.start();
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    ExecutorService fetchThreads = Executors.newFixedThreadPool(fetches);
+    try (PayloadFetcher http =
+        new PayloadFetcher(
+            FetchSettings.builder()
+                .allowSchemes("http")
+                .allowHosts("127.0.0.1")
+                .allowPathPrefixes("/live/")
+                .timeout(Duration.ofSeconds(20))
+                .build())) {
+      // One decode thread, as in the test above, but fetches on fetch threads of their own.
+      SegmentModerator m =
+          new SegmentModerator(
+              decoder,
+              lease.batcher(),
+              lease.config(),
+              Set.of("red"),
+              pool,
+              new SegmentModerator.Admission(1, 1, 8),
+              DegradePolicy.off(),
+              System::currentTimeMillis,
+              http,
+              fetchThreads);
+      List<CompletableFuture<ScoredSegment>> slow = new ArrayList<>();
+      for (int i = 0; i < fetches; i++) {
+        slow.add(m.moderate(byReference("slow-" + i, 1, base + "/live/s" + i + ".ts")));
+      }
+      assertThat(allRequested.await(20, TimeUnit.SECONDS))
+          .as(
+              "the fetches wait on the store side by side, with one decode thread: %d of %d"
+                  + " requested",
+              fetches - allRequested.getCount(),
+              fetches)
+          .isTrue();
+
+      ScoredSegment inline = m.moderate(record("other", 1, neutral, null)).get(30, TimeUnit.SECONDS);
+      assertThat(inline.failed()).as("%s: %s", inline, inline.errorMessage).isFalse();
+      assertThat(inline.topLabel).as("decoded while every fetch still waits").isEqualTo("neutral");
+      assertThat(slow).noneMatch(CompletableFuture::isDone);
+
+      release.countDown();
+      for (CompletableFuture<ScoredSegment> f : slow) {
+        ScoredSegment s = f.get(30, TimeUnit.SECONDS);
+        assertThat(s.failed()).as("%s: %s", s, s.errorMessage).isFalse();
+        assertThat(s.topLabel).isEqualTo("red");
+        assertThat(s.fetchedBytes).isEqualTo(red.length);
+        assertThat(s.fetchMs).isPositive();
+      }
+      ScoredSegment missing =
+          m.moderate(byReference("gone", 1, uri(segments.resolve("gone.ts")))).get(30, TimeUnit.SECONDS);
+      assertThat(missing.errorStage).isEqualTo("FETCH");
+      assertThat(missing.errorCode).as("a refused scheme still fails at FETCH").isEqualTo("SCHEME_NOT_ALLOWED");
+      assertThat(missing.value).as("the dead letter keeps the record").isNotNull();
+    } finally {
+      release.countDown();
+      fetchThreads.shutdownNow();
       server.stop(0);
       serverThreads.shutdownNow();
     }
