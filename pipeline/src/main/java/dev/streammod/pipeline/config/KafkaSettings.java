@@ -15,8 +15,27 @@ public record KafkaSettings(
     @JsonProperty("starting-offsets") StartingOffsets startingOffsets,
     @JsonProperty("transactional-id-prefix") String transactionalIdPrefix,
     @JsonProperty("consumer") Map<String, String> consumer,
-    @JsonProperty("producer") Map<String, String> producer)
+    @JsonProperty("producer") Map<String, String> producer,
+    @JsonProperty("delivery") Delivery delivery)
     implements Serializable {
+
+  /**
+   * How verdicts and dead letters are written. Exactly-once writes them in Kafka transactions
+   * committed with each checkpoint: a {@code read_committed} consumer sees each verdict once, after
+   * the next checkpoint. At-least-once writes them as they are made, visible at once whatever the
+   * checkpoint interval; after a failure, the verdicts made since the last checkpoint are written
+   * again (consumers tell repeats by stream id and sequence).
+   */
+  public enum Delivery {
+    EXACTLY_ONCE,
+    AT_LEAST_ONCE;
+
+    /** Accepts the YAML spelling ({@code at-least-once}) in any case. */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static Delivery parse(String value) {
+      return Check.oneOf("kafka.delivery", value, Delivery.class, null);
+    }
+  }
 
   /** Where a consumer group with no committed offset starts. */
   public enum StartingOffsets {
@@ -43,6 +62,7 @@ public record KafkaSettings(
         Check.nonBlank("kafka.transactional-id-prefix", transactionalIdPrefix, "streammod");
     consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
     producer = producer == null ? Map.of() : Map.copyOf(producer);
+    delivery = delivery == null ? Delivery.EXACTLY_ONCE : delivery;
     if (segmentsTopic.equals(verdictsTopic) || segmentsTopic.equals(deadLetterTopic)) {
       throw new IllegalArgumentException(
           "kafka.segments-topic must differ from the verdicts and dead-letter topics, got '"

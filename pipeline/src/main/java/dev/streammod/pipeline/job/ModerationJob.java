@@ -15,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -93,28 +94,30 @@ public final class ModerationJob {
 
     Properties producer = properties(kafka.producer());
     verdicts
-        .sinkTo(
-            KafkaIO.exactlyOnceSink(
-                kafka.bootstrapServers(),
-                kafka.verdictsTopic(),
-                kafka.transactionalIdPrefix() + "-verdicts",
-                producer))
+        .sinkTo(sink(kafka, kafka.verdictsTopic(), "-verdicts", producer))
         .uid("verdicts-sink")
         .name("verdicts");
     verdicts
         .getSideOutput(PolicyFunction.DEAD_LETTERS)
-        .sinkTo(
-            KafkaIO.exactlyOnceSink(
-                kafka.bootstrapServers(),
-                kafka.deadLetterTopic(),
-                kafka.transactionalIdPrefix() + "-dlq",
-                producer))
+        .sinkTo(sink(kafka, kafka.deadLetterTopic(), "-dlq", producer))
         .uid("dead-letter-sink")
         .name("dead letters");
 
     if (settings.stats().enabled()) {
       addStreamStats(segments, verdicts, settings, producer);
     }
+  }
+
+  /** The verdict or dead-letter sink for {@code kafka.delivery}. */
+  private static KafkaSink<KeyedBytes> sink(
+      KafkaSettings kafka, String topic, String transactionalSuffix, Properties producer) {
+    return kafka.delivery() == KafkaSettings.Delivery.EXACTLY_ONCE
+        ? KafkaIO.exactlyOnceSink(
+            kafka.bootstrapServers(),
+            topic,
+            kafka.transactionalIdPrefix() + transactionalSuffix,
+            producer)
+        : KafkaIO.atLeastOnceSink(kafka.bootstrapServers(), topic, producer);
   }
 
   /**

@@ -27,6 +27,9 @@ class SettingsLoaderTest {
     assertThat(s.decoder().sampling()).isEqualTo("keyframes");
     assertThat(s.batching().maxBatchSize()).isEqualTo(32);
     assertThat(s.policy().rules()).isNotEmpty();
+    assertThat(s.kafka().delivery()).isEqualTo(KafkaSettings.Delivery.EXACTLY_ONCE);
+    assertThat(SettingsLoader.load(null, Map.of("kafka.delivery", "at-least-once")).kafka().delivery())
+        .isEqualTo(KafkaSettings.Delivery.AT_LEAST_ONCE);
   }
 
   @Test
@@ -90,6 +93,10 @@ class SettingsLoaderTest {
         .hasMessageContaining("'tpu'");
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("decoder.sampling", "sometimes")))
         .hasMessageContaining("decoder.sampling");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("kafka.delivery", "maybe-once")))
+        .hasMessageContaining("kafka.delivery")
+        .hasMessageContaining("exactly-once, at-least-once")
+        .hasMessageContaining("'maybe-once'");
   }
 
   @Test
