@@ -338,8 +338,8 @@ public final class SegmentDecoder {
 
     /**
      * Probes the streams with the pixel limit set on the probing decoders too, so that a header
-     * announcing a huge picture is not allocated even there. With key-frame sampling the probing
-     * video decoders skip non-key frames as the real decoder does.
+     * announcing a huge picture is not allocated even there. The probing video decoders skip
+     * non-key frames.
      */
     private int findStreamInfo() {
       int n = formatContext.nb_streams();
@@ -351,11 +351,12 @@ public final class SegmentDecoder {
         for (int i = 0; i < n; i++) {
           AVDictionary d = new AVDictionary(null);
           avutil.av_dict_set(d, "max_pixels", Long.toString(clampToInt(settings.maxPixels())), 0);
-          if (keyframesOnly
-              && formatContext.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
+          if (formatContext.streams(i).codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
             // Without this the probe decodes every frame until it has guessed the decoding delay
-            // (7 or more for H.264): about half the CPU of a key-frame-sampled segment, for frames
-            // that are then decoded or skipped again by the real decoder.
+            // (7 or more for H.264), frames the real decoder then decodes or skips again: about
+            // half the CPU of a key-frame-sampled segment, an eighth of an fps-sampled one. The
+            // codec parameters come from the key frames (or recovery points) alone, and a picture
+            // that grows later in the segment still shows in them (its key frame is probed too).
             avutil.av_dict_set(d, "skip_frame", "nokey", 0);
           }
           options.put(i, d);
