@@ -355,8 +355,8 @@ public final class SegmentDecoder {
             // Without this the probe decodes every frame until it has guessed the decoding delay
             // (7 or more for H.264), frames the real decoder then decodes or skips again: about
             // half the CPU of a key-frame-sampled segment, an eighth of an fps-sampled one. The
-            // codec parameters come from the key frames (or recovery points) alone, and a picture
-            // that grows later in the segment still shows in them (its key frame is probed too).
+            // codec parameters come from the key frames (or recovery points) alone; for H.264 the
+            // probe still reads the whole segment, so a picture that grows later shows in them.
             avutil.av_dict_set(d, "skip_frame", "nokey", 0);
           }
           options.put(i, d);
