@@ -97,6 +97,7 @@ public final class SegmentModerator {
         Admission.unlimited(),
         DegradePolicy.off(),
         System::currentTimeMillis,
+        null,
         null);
   }
 
@@ -107,25 +108,8 @@ public final class SegmentModerator {
    * @param wallClockMs the clock that ages segments against their Kafka timestamps
    * @param fetcher reads payloads given by reference; null: fetching is disabled and such a segment
    *     is an error naming {@link FetchOptions#ENABLING_KEY}
-   */
-  public SegmentModerator(
-      SegmentDecoder decoder,
-      DynamicBatcher batcher,
-      ModelConfig model,
-      Set<String> riskLabels,
-      Executor decodeExecutor,
-      Admission admission,
-      DegradePolicy degrade,
-      LongSupplier wallClockMs,
-      PayloadFetcher fetcher) {
-    this(
-        decoder, batcher, model, riskLabels, decodeExecutor, admission, degrade, wallClockMs,
-        fetcher, null);
-  }
-
-  /**
-   * @param fetchExecutor where segments are read and their payloads fetched before they are
-   *     admitted to the decode executor; null: on the decode thread
+   * @param fetchExecutor where payloads given by reference are fetched, the segment then admitted
+   *     to the decode executor again; null: on the decode thread that read the segment
    */
   public SegmentModerator(
       SegmentDecoder decoder,

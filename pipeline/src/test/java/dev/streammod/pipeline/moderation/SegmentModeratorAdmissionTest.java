@@ -76,6 +76,7 @@ class SegmentModeratorAdmissionTest {
         admission,
         degrade,
         () -> NOW,
+        null,
         null);
   }
 

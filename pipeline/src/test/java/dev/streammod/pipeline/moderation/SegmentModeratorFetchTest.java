@@ -105,6 +105,11 @@ class SegmentModeratorFetchTest {
 
   private static SegmentModerator moderator(
       PayloadFetcher f, SegmentModerator.Admission admission) {
+    return moderator(f, admission, null);
+  }
+
+  private static SegmentModerator moderator(
+      PayloadFetcher f, SegmentModerator.Admission admission, ExecutorService fetchThreads) {
     return new SegmentModerator(
         decoder,
         lease.batcher(),
@@ -114,7 +119,57 @@ class SegmentModeratorFetchTest {
         admission,
         DegradePolicy.off(),
         System::currentTimeMillis,
-        f);
+        f,
+        fetchThreads);
+  }
+
+  /**
+   * A local HTTP server that serves the red segment under {@code /live/}, each request counting
+   * {@code requested} down and then waiting for {@code release}. Stopping it stops its threads.
+   */
+  private static final class HeldServer implements AutoCloseable {
+    final HttpServer server;
+    final ExecutorService threads;
+    final String base;
+
+    HeldServer(int threadCount, CountDownLatch requested, CountDownLatch release) throws Exception {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      threads = Executors.newFixedThreadPool(threadCount);
+      server.setExecutor(threads);
+      server.createContext(
+          "/live/",
+          exchange -> {
+            try (exchange) {
+              requested.countDown();
+              release.await(30, TimeUnit.SECONDS);
+              exchange.sendResponseHeaders(200, red.length);
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(red);
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      server.start();
+      base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      threads.shutdownNow();
+    }
+  }
+
+  /** A fetcher for the held server's {@code /live/} paths. */
+  private static PayloadFetcher httpFetcher() {
+    return new PayloadFetcher(
+        FetchSettings.builder()
+            .allowSchemes("http")
+            .allowHosts("127.0.0.1")
+            .allowPathPrefixes("/live/")
+            .timeout(Duration.ofSeconds(20))
+            .build());
   }
 
   private static RawRecord byReference(String stream, long seq, String uri) {
@@ -282,34 +337,9 @@ class SegmentModeratorFetchTest {
   void httpFetchRunsOnTheDecodePoolWithinTheSameAdmissionBounds() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch requested = new CountDownLatch(1);
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    ExecutorService serverThreads = Executors.newFixedThreadPool(2);
-    server.setExecutor(serverThreads);
-    server.createContext(
-        "/live/",
-        exchange -> {
-          try (exchange) {
-            requested.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            exchange.sendResponseHeaders(200, red.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(red);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    server.start();
-    String base = "http://127.0.0.1:" + server.getAddress().getPort();
-    try (PayloadFetcher http =
-        new PayloadFetcher(
-            FetchSettings.builder()
-                .allowSchemes("http")
-                .allowHosts("127.0.0.1")
-                .allowPathPrefixes("/live/")
-                .timeout(Duration.ofSeconds(20))
-                .build())) {
+    try (HeldServer server = new HeldServer(2, requested, release);
+        PayloadFetcher http = httpFetcher()) {
+      String base = server.base;
       // One decode thread, two segments admitted in all.
       SegmentModerator m = moderator(http, new SegmentModerator.Admission(1, 1, 2));
       CompletableFuture<ScoredSegment> slow =
@@ -332,8 +362,6 @@ class SegmentModeratorFetchTest {
       assertThat(next.get(30, TimeUnit.SECONDS).topLabel).isEqualTo("neutral");
     } finally {
       release.countDown();
-      server.stop(0);
-      serverThreads.shutdownNow();
     }
   }
 
@@ -342,48 +370,13 @@ class SegmentModeratorFetchTest {
     int fetches = 3;
     CountDownLatch allRequested = new CountDownLatch(fetches);
     CountDownLatch release = new CountDownLatch(1);
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    ExecutorService serverThreads = Executors.newFixedThreadPool(fetches + 1);
-    server.setExecutor(serverThreads);
-    server.createContext(
-        "/live/",
-        exchange -> {
-          try (exchange) {
-            allRequested.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            exchange.sendResponseHeaders(200, red.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(red);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    server.start();
-    String base = "http://127.0.0.1:" + server.getAddress().getPort();
     ExecutorService fetchThreads = Executors.newFixedThreadPool(fetches);
-    try (PayloadFetcher http =
-        new PayloadFetcher(
-            FetchSettings.builder()
-                .allowSchemes("http")
-                .allowHosts("127.0.0.1")
-                .allowPathPrefixes("/live/")
-                .timeout(Duration.ofSeconds(20))
-                .build())) {
+    try (HeldServer server = new HeldServer(fetches + 1, allRequested, release);
+        PayloadFetcher http = httpFetcher()) {
+      String base = server.base;
       // One decode thread, as in the test above, but fetches on fetch threads of their own.
       SegmentModerator m =
-          new SegmentModerator(
-              decoder,
-              lease.batcher(),
-              lease.config(),
-              Set.of("red"),
-              pool,
-              new SegmentModerator.Admission(1, 1, 8),
-              DegradePolicy.off(),
-              System::currentTimeMillis,
-              http,
-              fetchThreads);
+          moderator(http, new SegmentModerator.Admission(1, 1, 8), fetchThreads);
       List<CompletableFuture<ScoredSegment>> slow = new ArrayList<>();
       for (int i = 0; i < fetches; i++) {
         slow.add(m.moderate(byReference("slow-" + i, 1, base + "/live/s" + i + ".ts")));
@@ -417,8 +410,6 @@ class SegmentModeratorFetchTest {
     } finally {
       release.countDown();
       fetchThreads.shutdownNow();
-      server.stop(0);
-      serverThreads.shutdownNow();
     }
   }
 }
