@@ -1,5 +1,6 @@
 package dev.streammod.connectors;
 
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class KafkaIOTest {
+
+  @Test
+  void theTestBrokerTakesTheLargestRecordTheProducersMaySend() {
+    assertThat(EmbeddedKafka.MAX_MESSAGE_BYTES).isGreaterThanOrEqualTo(KafkaLimits.MAX_REQUEST_BYTES);
+  }
 
   @Test
   void rawSourceProducesPojoRawRecordsAndIsUnbounded() {

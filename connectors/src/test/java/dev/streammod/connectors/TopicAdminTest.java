@@ -1,5 +1,6 @@
 package dev.streammod.connectors;
 
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.ModerationVerdict;
-import dev.streammod.pipeline.demo.SegmentKind;
-import dev.streammod.pipeline.demo.SyntheticStreams;
-import dev.streammod.pipeline.demo.VerdictTally;
+import dev.streammod.cli.demo.SegmentKind;
+import dev.streammod.cli.demo.SyntheticStreams;
+import dev.streammod.cli.demo.VerdictTally;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

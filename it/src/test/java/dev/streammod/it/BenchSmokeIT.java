@@ -2,9 +2,9 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.pipeline.bench.BenchResult;
-import dev.streammod.pipeline.bench.BenchRunner;
-import dev.streammod.pipeline.bench.PayloadMode;
+import dev.streammod.cli.bench.BenchResult;
+import dev.streammod.cli.bench.BenchRunner;
+import dev.streammod.cli.bench.PayloadMode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

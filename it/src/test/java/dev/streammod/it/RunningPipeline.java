@@ -1,15 +1,15 @@
 package dev.streammod.it;
 
-import dev.streammod.connectors.EmbeddedKafka;
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.config.JobSettings;
 import dev.streammod.pipeline.config.SettingsLoader;
-import dev.streammod.pipeline.demo.LocalFlink;
-import dev.streammod.pipeline.demo.SyntheticStreams;
-import dev.streammod.pipeline.demo.VerdictTally;
+import dev.streammod.cli.demo.LocalFlink;
+import dev.streammod.cli.demo.SyntheticStreams;
+import dev.streammod.cli.demo.VerdictTally;
 import dev.streammod.pipeline.job.ModerationJob;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,4 +9,10 @@ public record ModelArtifact(Path modelFile, ModelConfig config) {
     Objects.requireNonNull(modelFile, "modelFile");
     Objects.requireNonNull(config, "config");
   }
+
+  /** The model file and the {@code config.yaml} beside it, as a repository version folder holds. */
+  public static ModelArtifact load(Path modelFile) {
+    return new ModelArtifact(
+        modelFile, ModelConfig.read(modelFile.resolveSibling(ModelRepository.CONFIG_FILE)));
+  }
 }

@@ -58,7 +58,7 @@ class InferenceEngineTest {
     Path file = dir.resolve(layout + "-" + kind + ".onnx");
     w.output(out, ElementType.FLOAT, n, Dim.of(2)).write(file);
     ModelConfig config =
-        ColourStatsModel.config(W, H).toBuilder()
+        ModelArtifact.load(ColourStatsModel.write(dir.resolve("repo"), W, H)).config().toBuilder()
             .layout(layout)
             .outputName(out)
             .outputKind(kind)
@@ -137,7 +137,7 @@ class InferenceEngineTest {
 
   @Test
   void aMissingModelFileIsAClearError() {
-    ModelArtifact a = new ModelArtifact(dir.resolve("nope.onnx"), ColourStatsModel.config(W, H));
+    ModelArtifact a = new ModelArtifact(dir.resolve("nope.onnx"), ModelArtifact.load(ColourStatsModel.write(dir.resolve("repo"), W, H)).config());
     assertThatThrownBy(() -> InferenceEngine.open(a, CPU))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContainingAll("colour-stats", "nope.onnx", "does not exist");
@@ -147,7 +147,7 @@ class InferenceEngineTest {
   void aFileThatIsNotAModelNamesTheModelAndKeepsTheCause() throws Exception {
     Path junk = dir.resolve("junk.onnx");
     Files.writeString(junk, "not a model");
-    ModelArtifact a = new ModelArtifact(junk, ColourStatsModel.config(W, H));
+    ModelArtifact a = new ModelArtifact(junk, ModelArtifact.load(ColourStatsModel.write(dir.resolve("repo"), W, H)).config());
     assertThatThrownBy(() -> InferenceEngine.open(a, CPU))
         .isInstanceOf(InferenceException.class)
         .hasMessageContainingAll("colour-stats", "junk.onnx")

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Decisions live in plain classes; only the job, demo and command-line packages touch Flink. */
+/**
+ * Decisions live in plain classes; only the job package touches Flink. The job jar is built from
+ * this module, so nothing here may need what only the command line or the tests have.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PipelineArchitectureTest {
   private static JavaClasses classes;
@@ -30,12 +33,36 @@ class PipelineArchitectureTest {
         .resideInAnyPackage(
             "dev.streammod.pipeline.moderation..",
             "dev.streammod.pipeline.policy..",
-            "dev.streammod.pipeline.classify..",
             "dev.streammod.pipeline.config..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.flink..")
         .because("operators adapt, plain classes decide (style.md, lesson 1)")
+        .check(classes);
+  }
+
+  @Test
+  void theJobNeedsNothingThatOnlyTheCommandLineOrTheTestsHave() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.streammod.pipeline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.streammod.cli..",
+            "dev.streammod.connectors.embedded..",
+            "dev.streammod.decoders.synthetic..",
+            "dev.streammod.models.testing..",
+            "dev.streammod.models.onnx..",
+            "dev.streammod.models.convert..",
+            "kafka..",
+            "org.apache.kafka.common.test..",
+            "io.javalin..",
+            "org.eclipse.jetty..",
+            "org.apache.logging.log4j.core..",
+            "org.apache.flink.runtime.minicluster..",
+            "org.apache.flink.client..")
+        .because("the job jar carries only what a cluster lacks: no broker, HTTP server or fixtures")
         .check(classes);
   }
 }

@@ -3,12 +3,12 @@ package dev.streammod.it.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.connectors.AvroCodec;
-import dev.streammod.connectors.EmbeddedKafka;
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.avro.StreamStats;
-import dev.streammod.pipeline.dashboard.Dashboard;
-import dev.streammod.pipeline.dashboard.DashboardHttp;
-import dev.streammod.pipeline.dashboard.DashboardOptions;
+import dev.streammod.cli.dashboard.Dashboard;
+import dev.streammod.cli.dashboard.DashboardHttp;
+import dev.streammod.cli.dashboard.DashboardOptions;
 import dev.streammod.pipeline.stats.StatsTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;

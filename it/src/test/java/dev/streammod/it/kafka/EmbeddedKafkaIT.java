@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streammod.connectors.AvroCodec;
-import dev.streammod.connectors.EmbeddedKafka;
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.connectors.KafkaLimits;
 import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.TopicSpec;

@@ -2,7 +2,7 @@ package dev.streammod.it.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.EmbeddedKafka;
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.connectors.KafkaIO;
 import dev.streammod.connectors.KeyedBytes;
 import dev.streammod.connectors.RawRecord;

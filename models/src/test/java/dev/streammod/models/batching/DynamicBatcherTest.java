@@ -1,5 +1,6 @@
 package dev.streammod.models.batching;
 
+import dev.streammod.models.ModelArtifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -41,7 +42,7 @@ class DynamicBatcherTest {
   static void open() {
     engine =
         InferenceEngine.open(
-            ColourStatsModel.write(repo, W, H),
+            ModelArtifact.load(ColourStatsModel.write(repo, W, H)),
             EngineOptions.builder().device(ExecutionDevice.CPU).build());
   }
 

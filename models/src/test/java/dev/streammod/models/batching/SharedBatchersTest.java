@@ -25,12 +25,12 @@ class SharedBatchersTest {
 
   @Test
   void theSameKeySharesOneBatcherAndTheLastLeaseClosesIt() throws Exception {
-    ModelArtifact artifact = ColourStatsModel.write(repo, 8, 8);
+    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(repo, 8, 8));
     int before = SharedBatchers.openBatchers();
     SharedBatchers.Lease a = SharedBatchers.acquire(artifact, CPU, SETTINGS);
     SharedBatchers.Lease b =
         SharedBatchers.acquire(
-            ColourStatsModel.write(repo, 8, 8),
+            ModelArtifact.load(ColourStatsModel.write(repo, 8, 8)),
             CPU,
             BatcherSettings.defaults()); // other settings: shared anyway
     DynamicBatcher batcher = a.batcher();
@@ -62,8 +62,8 @@ class SharedBatchersTest {
 
   @Test
   void anotherDeviceOrModelGetsItsOwnBatcher() {
-    ModelArtifact small = ColourStatsModel.write(repo.resolve("small"), 8, 8);
-    ModelArtifact large = ColourStatsModel.write(repo.resolve("large"), 16, 16);
+    ModelArtifact small = ModelArtifact.load(ColourStatsModel.write(repo.resolve("small"), 8, 8));
+    ModelArtifact large = ModelArtifact.load(ColourStatsModel.write(repo.resolve("large"), 16, 16));
     try (SharedBatchers.Lease cpu = SharedBatchers.acquire(small, CPU, SETTINGS);
         SharedBatchers.Lease auto =
             SharedBatchers.acquire(small, EngineOptions.builder().build(), SETTINGS);
@@ -76,7 +76,7 @@ class SharedBatchersTest {
 
   @Test
   void aFailedOpenLeavesNothingBehind() {
-    ModelArtifact artifact = ColourStatsModel.write(repo, 8, 8);
+    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(repo, 8, 8));
     ModelArtifact missing = new ModelArtifact(repo.resolve("gone.onnx"), artifact.config());
     int before = SharedBatchers.openBatchers();
     assertThatThrownBy(() -> SharedBatchers.acquire(missing, CPU, SETTINGS))

@@ -40,7 +40,7 @@ class EngineBenchmarkTest {
 
   @Test
   void measuresEveryPathAtEveryBatchSizeAndReportsTableAndJson() throws Exception {
-    ModelArtifact model = ColourStatsModel.write(repo, W, H);
+    ModelArtifact model = ModelArtifact.load(ColourStatsModel.write(repo, W, H));
     byte[] frames = EngineBenchmark.syntheticFrames(model.config(), 5);
     List<String> progress = new ArrayList<>();
     EngineReport report = EngineBenchmark.run(model, frames, brief().build(), progress::add);
@@ -90,7 +90,7 @@ class EngineBenchmarkTest {
 
   @Test
   void runsByTimeInWholeBatches() throws Exception {
-    ModelArtifact model = ColourStatsModel.write(repo, W, H);
+    ModelArtifact model = ModelArtifact.load(ColourStatsModel.write(repo, W, H));
     BenchSettings s =
         brief().batches(List.of(4)).iterations(0).slice(Duration.ofMillis(50)).rounds(1).build();
     EngineReport report =
@@ -104,7 +104,7 @@ class EngineBenchmarkTest {
 
   @Test
   void comparesSessionOptionVariants() throws Exception {
-    ModelArtifact model = ColourStatsModel.write(repo, W, H);
+    ModelArtifact model = ModelArtifact.load(ColourStatsModel.write(repo, W, H));
     Map<String, EngineOptions> variants = EngineBenchmark.tuningVariants(EngineOptions.defaults());
     assertThat(variants.keySet())
         .containsExactly(
@@ -129,7 +129,7 @@ class EngineBenchmarkTest {
 
   @Test
   void syntheticFramesAreDeterministicAndDistinct() {
-    ModelConfig config = ColourStatsModel.config(W, H);
+    ModelConfig config = ModelArtifact.load(ColourStatsModel.write(repo, W, H)).config();
     byte[] a = EngineBenchmark.syntheticFrames(config, 3);
     assertThat(a).hasSize(3 * 3 * W * H).isEqualTo(EngineBenchmark.syntheticFrames(config, 3));
     int fb = 3 * W * H;
@@ -138,7 +138,7 @@ class EngineBenchmarkTest {
 
   @Test
   void refusesFramesOfAnotherSizeAndBadSettings() {
-    ModelArtifact model = ColourStatsModel.write(repo, W, H);
+    ModelArtifact model = ModelArtifact.load(ColourStatsModel.write(repo, W, H));
     assertThatThrownBy(() -> EngineBenchmark.run(model, new byte[10], brief().build(), l -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContainingAll("16x16", "10 bytes");

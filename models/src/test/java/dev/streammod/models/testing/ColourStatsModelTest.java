@@ -29,7 +29,7 @@ class ColourStatsModelTest {
 
   @BeforeAll
   static void open() {
-    ModelArtifact artifact = ColourStatsModel.write(repo, W, H);
+    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(repo, W, H));
     engine =
         InferenceEngine.open(artifact, EngineOptions.builder().device(ExecutionDevice.CPU).build());
   }
@@ -85,7 +85,7 @@ class ColourStatsModelTest {
     Path model = repo.resolve("colour-stats/1/model.onnx");
     FileTime old = FileTime.fromMillis(1_000_000L);
     Files.setLastModifiedTime(model, old);
-    ModelArtifact again = ColourStatsModel.write(repo, W, H);
+    ModelArtifact again = ModelArtifact.load(ColourStatsModel.write(repo, W, H));
     assertThat(Files.getLastModifiedTime(model)).isEqualTo(old);
     ModelArtifact resolved = new ModelRepository(repo).resolve(ColourStatsModel.NAME);
     assertThat(resolved).isEqualTo(again);

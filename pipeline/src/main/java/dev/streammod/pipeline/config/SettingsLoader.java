@@ -30,29 +30,45 @@ public final class SettingsLoader {
    * @param overrides dotted path to value; values are parsed as YAML scalars
    */
   public static JobSettings load(Path file, Map<String, String> overrides) {
-    String source = file == null ? "defaults" : file.toString();
-    ObjectNode tree;
     if (file == null) {
-      tree = JsonNodeFactory.instance.objectNode();
-    } else {
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("configuration file " + file + " does not exist");
-      }
-      try {
-        JsonNode node = YAML.readTree(file.toFile());
-        if (node == null || node.isMissingNode() || node.isNull()) {
-          tree = JsonNodeFactory.instance.objectNode();
-        } else if (!node.isObject()) {
-          throw new IllegalArgumentException(
-              "configuration file " + file + " must hold a YAML mapping at the top level");
-        } else {
-          tree = (ObjectNode) node;
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "configuration file " + file + " is not valid YAML: " + e.getMessage(), e);
-      }
+      return apply(JsonNodeFactory.instance.objectNode(), "defaults", overrides);
     }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("configuration file " + file + " does not exist");
+    }
+    String source = "configuration file " + file;
+    try {
+      return apply(topLevel(YAML.readTree(file.toFile()), source), file.toString(), overrides);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(source + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The same from YAML text, e.g. a configuration file's content passed as a program argument to
+   * a cluster that cannot read the submitter's files.
+   *
+   * @param source what the text is, for messages
+   */
+  public static JobSettings loadText(String yaml, String source, Map<String, String> overrides) {
+    try {
+      return apply(topLevel(YAML.readTree(yaml), source), source, overrides);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(source + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private static ObjectNode topLevel(JsonNode node, String source) {
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(source + " must hold a YAML mapping at the top level");
+    }
+    return (ObjectNode) node;
+  }
+
+  private static JobSettings apply(ObjectNode tree, String source, Map<String, String> overrides) {
     for (Map.Entry<String, String> o : overrides.entrySet()) {
       set(tree, o.getKey(), o.getValue());
     }

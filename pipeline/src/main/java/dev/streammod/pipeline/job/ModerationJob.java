@@ -185,6 +185,22 @@ public final class ModerationJob {
         && !"filesystem".equalsIgnoreCase(env.getConfiguration().get(CheckpointingOptions.CHECKPOINT_STORAGE));
   }
 
+  /**
+   * Says once, on {@code err}, when checkpoints would live in JobManager memory: they are lost with
+   * the JobManager, and a stop with a savepoint needs a directory too. Segments in flight are never
+   * in checkpoints (they finish before each barrier), so the warning is about durability only.
+   */
+  public static void warnIfCheckpointsInJobManagerMemory(
+      StreamExecutionEnvironment env, JobSettings settings, java.io.PrintStream err) {
+    if (checkpointsInJobManagerMemory(env, settings)) {
+      err.println(
+          "moderation: warning: no checkpoint directory (job.checkpoint-dir or Flink's"
+              + " execution.checkpointing.dir): checkpoints are held in JobManager memory and lost"
+              + " with it; set one for restarts and savepoints, e.g."
+              + " --set job.checkpoint-dir=file:///var/lib/streammod/checkpoints");
+    }
+  }
+
   static OffsetsInitializer startingOffsets(KafkaSettings kafka) {
     return switch (kafka.startingOffsets()) {
       case EARLIEST -> OffsetsInitializer.earliest();

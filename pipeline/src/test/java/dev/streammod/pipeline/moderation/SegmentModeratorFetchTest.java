@@ -65,7 +65,7 @@ class SegmentModeratorFetchTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    ModelArtifact artifact = ColourStatsModel.write(work.resolve("models"), 64, 64);
+    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(work.resolve("models"), 64, 64));
     lease =
         SharedBatchers.acquire(
             artifact,

@@ -40,7 +40,7 @@ class SegmentModeratorTest {
 
   @BeforeAll
   static void setUp() {
-    ModelArtifact artifact = ColourStatsModel.write(repository, 64, 64);
+    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(repository, 64, 64));
     lease =
         SharedBatchers.acquire(
             artifact,

@@ -1,0 +1,334 @@
+package dev.streammod.cli.command;
+
+import dev.streammod.models.EngineOptions;
+import dev.streammod.models.GraphOptimization;
+import dev.streammod.models.ModelArtifact;
+import dev.streammod.models.bench.BenchSettings;
+import dev.streammod.models.bench.EngineBenchmark;
+import dev.streammod.models.bench.EngineReport;
+import dev.streammod.models.bench.TuningReport;
+import dev.streammod.cli.bench.BenchResult;
+import dev.streammod.cli.bench.BenchRunner;
+import dev.streammod.cli.bench.PayloadMode;
+import dev.streammod.cli.bench.SweepReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The throughput benchmark: the full pipeline in one JVM against its own raw ceilings. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole pipeline (in-JVM Kafka, Flink MiniCluster, FFmpeg, ONNX Runtime) under a",
+      "synthetic load of live streams and report sustained segments/s and frames/s, p50/p95/p99",
+      "publish-to-verdict latency, heap, RSS and consumer lag over time, and, measured in the same",
+      "run on the same segments, the raw decode and inference rates. The offered load is",
+      "streams / period: to measure capacity, offer more (--overload 2 offers twice the raw",
+      "ceiling). The last line printed is a JSON object; the exit status is 1 when a segment got",
+      "no verdict.",
+      "With --engine-only: the model alone on this CPU, at each of --batches, through our engine",
+      "and batcher next to a bare ONNX Runtime session with the same options, in interleaved",
+      "slices; images/s, ms per batch, CPU ms per image, mean batch and the ratios ours/bare."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--streams", defaultValue = "100", description = "Concurrent live streams (default ${DEFAULT-VALUE}).")
+  int streams;
+
+  @Option(names = "--sweep", split = ",", paramLabel = "S1,S2,...", description = "Run once per stream count (fresh broker and MiniCluster each) and write CSV + PNG to --out.")
+  List<Integer> sweep;
+
+  @Option(names = "--duration", defaultValue = "60s", description = "How long to publish (default ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(names = "--segment", defaultValue = "2s", description = "Media length of each segment (default ${DEFAULT-VALUE}).")
+  Duration segment;
+
+  @Option(names = "--period", description = "How often each stream publishes (default: the segment length).")
+  Duration period;
+
+  @Option(names = "--overload", defaultValue = "0", description = "Offer this multiple of the raw ceiling (min of raw decode and raw inference, measured first); sets the period. 0: off.")
+  double overload;
+
+  @Option(names = "--ramp", defaultValue = "0s", description = "Streams join linearly over this time (default ${DEFAULT-VALUE}).")
+  Duration ramp;
+
+  @Option(names = "--burst", defaultValue = "1", description = "Rate multiplier during the burst window (default ${DEFAULT-VALUE}: no burst).")
+  double burst;
+
+  @Option(names = "--burst-at", defaultValue = "0s", description = "Start of the burst window (default ${DEFAULT-VALUE}).")
+  Duration burstAt;
+
+  @Option(names = "--burst-for", defaultValue = "0s", description = "Length of the burst window (default ${DEFAULT-VALUE}).")
+  Duration burstFor;
+
+  @Option(names = "--warmup", description = "Left out of rates and latencies (default: a quarter of --duration, at most 10s).")
+  Duration warmup;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the segment and verdict topics (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "250ms", description = "Checkpoint interval: verdicts become readable when a checkpoint commits (default ${DEFAULT-VALUE}).")
+  Duration checkpointInterval;
+
+  @Option(names = "--drain-timeout", defaultValue = "10m", description = "How long to wait for the last verdicts after publishing stops (default ${DEFAULT-VALUE}).")
+  Duration drainTimeout;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML job configuration; the bench's own settings (broker, model, parallelism, checkpoints) and --set override it.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a job configuration key, e.g. --set decoder.max-frames=1.")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Option(names = "--model-repository", paramLabel = "DIR", description = "Model repository (default: write the colour-statistics model).")
+  Path modelRepository;
+
+  @Option(names = "--model", description = "Model name in --model-repository (default colour-stats; with --engine-only the bundled " + ModelLocator.DEFAULT_MODEL + ").")
+  String model;
+
+  @Option(names = "--model-size", defaultValue = "64", description = "Input size of the written colour-statistics model (default ${DEFAULT-VALUE}).")
+  int modelSize;
+
+  @Option(names = "--raw-duration", defaultValue = "5s", description = "How long each raw rate is measured (default ${DEFAULT-VALUE}).")
+  Duration rawDuration;
+
+  @Option(names = "--report-every", defaultValue = "5s", description = "Progress line interval (default ${DEFAULT-VALUE}).")
+  Duration reportEvery;
+
+  @Option(names = "--pool", defaultValue = "8", description = "Distinct neutral segments in the pool (default ${DEFAULT-VALUE}).")
+  int pool;
+
+  @Option(names = "--size", defaultValue = "320x240", description = "Video size WxH (default ${DEFAULT-VALUE}).")
+  String size;
+
+  @Option(names = "--fps", defaultValue = "15", description = "Video frame rate; also the GOP, one key frame a second (default ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(names = "--gc-every", defaultValue = "0s", description = "Also force a full GC this often to sample the live heap; its pause shows in the latencies (default ${DEFAULT-VALUE}: only before the load and after the drain).")
+  Duration gcEvery;
+
+  @Option(names = "--infer-batches", split = ",", paramLabel = "B1,B2,...", description = "Only measure raw inference at these batch sizes (frames/s and ms per batch), then exit.")
+  List<Integer> inferBatches;
+
+  @Option(names = "--engine-only", description = "Measure the model alone: our engine and batcher against a bare ONNX Runtime session (no Kafka, Flink or FFmpeg).")
+  boolean engineOnly;
+
+  @Option(names = "--batches", split = ",", paramLabel = "B1,B2,...", defaultValue = "1,8,32,64", description = "With --engine-only: batch sizes (default ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(names = "--seconds", defaultValue = "2", description = "With --engine-only: seconds per path per round (default ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--iterations", defaultValue = "0", description = "With --engine-only: batches per path per round instead of --seconds (default ${DEFAULT-VALUE}: by time).")
+  int iterations;
+
+  @Option(names = "--engine-warmup", defaultValue = "500ms", description = "With --engine-only: unmeasured run of each path before its first slice, at least 2 batches (default ${DEFAULT-VALUE}).")
+  Duration engineWarmup;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "With --engine-only: rounds; each runs every path once, in alternating order (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--threads", description = "With --engine-only: ONNX Runtime intra-op threads (default: the engine's, 1).")
+  Integer threads;
+
+  @Option(names = "--optimization", description = "With --engine-only: graph optimisation, one of ${COMPLETION-CANDIDATES} (default: the engine's, ALL).")
+  GraphOptimization optimization;
+
+  @Option(names = "--memory-arena", negatable = true, description = "With --engine-only: ONNX Runtime's CPU memory arena on or off (default: the engine's).")
+  Boolean memoryArena;
+
+  @Option(names = "--memory-pattern", negatable = true, description = "With --engine-only: ONNX Runtime's memory pattern on or off (default: the engine's).")
+  Boolean memoryPattern;
+
+  @Option(names = "--feeders", defaultValue = "2", description = "With --engine-only: threads submitting frames to the batcher (default ${DEFAULT-VALUE}).")
+  int feeders;
+
+  @Option(names = "--tune", description = "With --engine-only: compare bare sessions under variants of the session options (intra-op threads, graph optimisation, arena, memory pattern) instead.")
+  boolean tune;
+
+  @Option(names = "--payload", defaultValue = "inline", description = "How segments travel: inline (the bytes in the Kafka record) or file (a file: URI in the record; the job fetches the bytes, with fetch.allowed-schemes=file set for the pooled files) (default ${DEFAULT-VALUE}).")
+  String payload;
+
+  @Option(names = "--out", defaultValue = "target/bench", description = "Where CSV and PNG files go (default ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    if (engineOnly) {
+      return engineOnly();
+    }
+    int[] wh = parseSize(size);
+    Duration warm = warmup != null ? warmup : min(Duration.ofSeconds(10), duration.dividedBy(4));
+    BenchRunner.Options options =
+        new BenchRunner.Options(
+            streams, duration, segment, period, ramp, burst, burstAt, burstFor, overload, warm,
+            parallelism, partitions, checkpointInterval, drainTimeout, set, modelRepository,
+            model != null ? model : "colour-stats",
+            modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery, config,
+            PayloadMode.parse(payload));
+    if (inferBatches != null && !inferBatches.isEmpty()) {
+      for (String line : BenchRunner.inferenceByBatch(options, inferBatches)) {
+        System.out.println(line);
+      }
+      return 0;
+    }
+    List<Integer> counts = sweep == null || sweep.isEmpty() ? List.of(streams) : sweep;
+    List<BenchResult> results = new ArrayList<>();
+    for (int s : counts) {
+      if (counts.size() > 1) {
+        System.out.printf("%n=== %d streams ===%n", s);
+      }
+      BenchResult r = new BenchRunner(options.withStreams(s), System.out).run();
+      results.add(r);
+      SweepReport.writeTimeSeries(r, out.resolve("timeseries-" + s + ".csv"));
+      printSummary(r);
+      if (counts.size() > 1) {
+        System.out.println(r.toJson());
+      }
+    }
+    if (counts.size() > 1) {
+      SweepReport.writeCsv(results, out.resolve("sweep.csv"));
+      long deadline = 1000;
+      SweepReport.writeChart(results, deadline, out.resolve("sweep.png"));
+      System.out.println();
+      System.out.println("streams  offered/s  segments/s  frames/s  p50 ms  p95 ms  p99 ms  ratio  lost  degraded");
+      int best = 0;
+      for (BenchResult r : results) {
+        System.out.printf(
+            Locale.ROOT,
+            "%7d  %9.1f  %10.1f  %8.1f  %6d  %6d  %6d  %5.2f  %4d  %8d%n",
+            r.streams(), r.offeredPerSecond(), r.segmentsPerSecond(), r.framesPerSecond(), r.p50Ms(),
+            r.p95Ms(), r.p99Ms(), r.ratio(), r.lost(), r.degraded());
+        if (r.p99Ms() >= 0 && r.p99Ms() < deadline && r.lost() == 0 && r.streams() > best) {
+          best = r.streams();
+        }
+      }
+      System.out.printf("wrote %s and %s%n", out.resolve("sweep.csv"), out.resolve("sweep.png"));
+      StringBuilder json = new StringBuilder("{\"max_streams_p99_under_1s\":").append(best).append(",\"sweep\":[");
+      for (int i = 0; i < results.size(); i++) {
+        json.append(i == 0 ? "" : ",").append(results.get(i).toJson());
+      }
+      System.out.println(json.append("]}"));
+    } else {
+      System.out.println(results.get(0).toJson());
+    }
+    return results.stream().allMatch(r -> r.lost() == 0) ? 0 : 1;
+  }
+
+  private int engineOnly() throws InterruptedException {
+    if (sweep != null || inferBatches != null) {
+      throw new IllegalArgumentException("--engine-only measures the model alone; it takes neither --sweep nor --infer-batches");
+    }
+    if (!(seconds > 0 && seconds <= 3600)) {
+      throw new IllegalArgumentException("--seconds must be in (0, 3600], got " + seconds);
+    }
+    ModelArtifact artifact = ModelLocator.resolve(modelRepository, model != null ? model : ModelLocator.DEFAULT_MODEL, null);
+    EngineOptions.Builder options = EngineOptions.defaults().toBuilder();
+    if (threads != null) {
+      options.intraOpThreads(threads);
+    }
+    if (optimization != null) {
+      options.graphOptimization(optimization);
+    }
+    if (memoryArena != null) {
+      options.cpuMemoryArena(memoryArena);
+    }
+    if (memoryPattern != null) {
+      options.memoryPattern(memoryPattern);
+    }
+    BenchSettings settings =
+        BenchSettings.builder()
+            .batches(batches)
+            .slice(Duration.ofNanos((long) (seconds * 1e9)))
+            .iterations(iterations)
+            .rounds(rounds)
+            .warmup(engineWarmup)
+            .feeders(feeders)
+            .engineOptions(options.build())
+            .build();
+    byte[] frames = EngineBenchmark.syntheticFrames(artifact.config(), 16);
+    if (tune) {
+      TuningReport r =
+          EngineBenchmark.compareSessionOptions(
+              artifact, frames, settings, EngineBenchmark.tuningVariants(settings.engineOptions()), System.out::println);
+      r.table().forEach(System.out::println);
+      System.out.println(r.toJson());
+    } else {
+      EngineReport r = EngineBenchmark.run(artifact, frames, settings, System.out::println);
+      r.table().forEach(System.out::println);
+      System.out.println(r.toJson());
+    }
+    return 0;
+  }
+
+  private static void printSummary(BenchResult r) {
+    System.out.printf(
+        Locale.ROOT,
+        "result  : %d streams, %.1f segments/s offered; sustained %.1f segments/s, %.1f frames/s (%.2f frames/segment)%n",
+        r.streams(), r.offeredPerSecond(), r.segmentsPerSecond(), r.framesPerSecond(), r.framesPerSegment());
+    System.out.printf(
+        Locale.ROOT,
+        "latency : publish-to-verdict p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+        r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs());
+    System.out.printf(
+        Locale.ROOT,
+        "ceiling : raw decode %.1f frames/s (%.1f segments/s), raw inference %.1f frames/s; ratio %.3f"
+            + " (per CPU-second: %.3f)%n",
+        r.rawDecodeFps(), r.rawDecodeSegmentsPerSecond(), r.rawInferFps(), r.ratio(), r.ratioCpu());
+    if (r.catchup().measured()) {
+      System.out.printf(
+          Locale.ROOT,
+          "catch-up: %.1f segments/s, %.1f frames/s working off a backlog of %d without the publisher;"
+              + " ratio %.3f%n",
+          r.catchup().segmentsPerSecond(), r.catchup().framesPerSecond(), r.catchup().backlog(), r.catchup().ratio());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "batches : %d, mean %.1f frames, p50 %d, p99 %d (max batch %d, max wait %d ms)%n",
+        r.batches(), r.meanBatch(), r.batchPercentile(50), r.batchPercentile(99), r.maxBatch(), r.maxWaitMs());
+    System.out.printf(
+        Locale.ROOT,
+        "memory  : live heap %.0f MiB before the load, %.0f max, %.0f after the drain"
+            + " (heap used max %.0f); RSS %.0f -> %.0f MiB (max %.0f); lag max %d, backlog max %d,"
+            + " batcher queue max %d frames%n",
+        r.heapLiveStartMb(), r.heapLiveMaxMb(), r.heapLiveAfterDrainMb(), r.heapUsedMaxMb(), r.rssStartMb(),
+        r.rssEndMb(), r.rssMaxMb(), r.lagMax(), r.backlogMax(), r.batcherQueueMaxFrames());
+    System.out.printf(
+        Locale.ROOT,
+        "checks  : %d produced, %d with a verdict, %d lost, %d duplicated, %d unexpected decisions,"
+            + " %d ERROR, %d degraded (p99 %d ms)%n",
+        r.produced(), r.verdicts(), r.lost(), r.duplicates(), r.unexpectedDecisions(), r.errors(),
+        r.degraded(), r.degradedP99Ms());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  static int[] parseSize(String s) {
+    String[] p = s.toLowerCase(Locale.ROOT).split("x");
+    try {
+      if (p.length == 2) {
+        int w = Integer.parseInt(p[0].trim());
+        int h = Integer.parseInt(p[1].trim());
+        if (w >= 16 && h >= 16 && w % 2 == 0 && h % 2 == 0) {
+          return new int[] {w, h};
+        }
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--size must be WxH with even W and H >= 16, got '" + s + "'");
+  }
+}

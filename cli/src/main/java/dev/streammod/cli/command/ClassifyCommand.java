@@ -1,0 +1,126 @@
+package dev.streammod.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streammod.decoders.SamplingPolicy;
+import dev.streammod.models.EngineOptions;
+import dev.streammod.models.ExecutionDevice;
+import dev.streammod.models.InferenceEngine;
+import dev.streammod.models.ModelArtifact;
+import dev.streammod.cli.classify.Classifier;
+import dev.streammod.pipeline.policy.Policy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Classifies image and video files with a model from the repository, one line per file. */
+@Command(
+    name = "classify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Classify images (PNG, JPEG) and video files or segments: the probability of every label,",
+      "the top label and the policy's decision, one line per file (JSON with --json)."
+    })
+final class ClassifyCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images, video files or segments.")
+  List<Path> files;
+
+  @Option(names = "--model", description = "Model name (default: ${DEFAULT-VALUE}).", defaultValue = ModelLocator.DEFAULT_MODEL)
+  String model;
+
+  @Option(names = "--model-repository", paramLabel = "DIR", description = "Model repository (default: the models shipped in the jar).")
+  Path repository;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML (default: the one shipped for the model).")
+  Path policyFile;
+
+  @Option(names = "--sampling", defaultValue = "keyframes", description = "keyframes or fps:N (video only; default ${DEFAULT-VALUE}).")
+  String sampling;
+
+  @Option(names = "--max-frames", defaultValue = "16", description = "Sampled frames per video at most (default ${DEFAULT-VALUE}).")
+  int maxFrames;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--json", description = "One JSON object per line.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    ModelArtifact artifact = ModelLocator.resolve(repository, model, null);
+    Policy policy = policyFile != null ? Policy.read(policyFile) : Policy.defaultFor(artifact.config().name());
+    policy.checkLabels(artifact.config().labels(), artifact.config().name());
+    ExecutionDevice dev = ExecutionDevice.valueOf(device.toUpperCase(Locale.ROOT));
+    ObjectMapper mapper = new ObjectMapper();
+    int failures = 0;
+    try (InferenceEngine engine =
+        InferenceEngine.open(artifact, EngineOptions.builder().device(dev).build())) {
+      Classifier classifier =
+          new Classifier(engine, policy, SamplingPolicy.parse(sampling), maxFrames);
+      for (Path f : files) {
+        Classifier.Result r = classifier.classify(f);
+        if (r.failed()) {
+          failures++;
+        }
+        System.out.println(json ? toJson(mapper, r, artifact) : toText(r));
+      }
+    }
+    return failures == 0 ? 0 : 1;
+  }
+
+  private static String toJson(ObjectMapper mapper, Classifier.Result r, ModelArtifact artifact) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("file", r.file().toString());
+    o.put("kind", r.kind());
+    o.put("model", artifact.config().name());
+    o.put("model_version", artifact.config().version());
+    if (r.failed()) {
+      ObjectNode e = o.putObject("error");
+      e.put("code", r.errorCode());
+      e.put("message", r.errorMessage());
+      return o.toString();
+    }
+    o.put("frames_sampled", r.framesSampled());
+    var ts = o.putArray("timestamps_ms");
+    for (long t : r.timestampsMs()) {
+      ts.add(t);
+    }
+    ObjectNode scores = o.putObject("scores");
+    for (Map.Entry<String, Float> s : r.scores().entrySet()) {
+      scores.put(s.getKey(), s.getValue());
+    }
+    o.put("top_label", r.topLabel());
+    o.put("top_score", r.topScore());
+    o.put("worst_frame_ms", r.worstFrameMs());
+    o.put("decision", r.outcome().decision().name());
+    o.put("rule", r.outcome().rule());
+    return o.toString();
+  }
+
+  private static String toText(Classifier.Result r) {
+    if (r.failed()) {
+      return r.file() + ": error " + r.errorCode() + ": " + r.errorMessage();
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(r.file())
+        .append(": ")
+        .append(r.outcome().decision())
+        .append(" (")
+        .append(r.outcome().rule())
+        .append(") top ")
+        .append(r.topLabel())
+        .append(String.format(Locale.ROOT, " %.4f", r.topScore()))
+        .append(" |");
+    r.scores().forEach((k, v) -> sb.append(' ').append(k).append(String.format(Locale.ROOT, "=%.4f", v)));
+    if (r.kind().equals("video")) {
+      sb.append(" | frames ").append(r.framesSampled());
+    }
+    return sb.toString();
+  }
+}

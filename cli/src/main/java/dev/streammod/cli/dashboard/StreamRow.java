@@ -1,0 +1,25 @@
+package dev.streammod.cli.dashboard;
+
+import java.util.Map;
+
+/**
+ * One stream as the table shows it: the latest window's figures, its status and a throughput
+ * history (segments/s per window, oldest first).
+ */
+public record StreamRow(
+    String id,
+    StreamStatus status,
+    double segmentsPerS,
+    double framesPerS,
+    double bytesPerS,
+    long p50Ms,
+    long p99Ms,
+    double decodeMs,
+    double inferMs,
+    Map<String, Long> decisions,
+    long errors,
+    long degraded,
+    long lastSeenMs,
+    long periodMs,
+    long windowEndMs,
+    double[] history) {}
