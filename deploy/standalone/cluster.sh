@@ -126,14 +126,16 @@ appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
 EOF
+  # Flink's command line logs to a file, as the distribution's does; what it prints is its answer.
   cat > "$CONF/log4j-cli.properties" <<'EOF'
-rootLogger.level = WARN
-rootLogger.appenderRef.console.ref = ConsoleAppender
-appender.console.name = ConsoleAppender
-appender.console.type = Console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FileAppender
+appender.file.name = FileAppender
+appender.file.type = File
+appender.file.append = true
+appender.file.fileName = ${sys:log.file}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 EOF
   cat > "$CONF/server.properties" <<EOF
 # Written by deploy/standalone/cluster.sh: one KRaft node, broker and controller.

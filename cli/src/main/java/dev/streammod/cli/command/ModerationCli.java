@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "streammod 0.1.0",
     description = "Streaming video moderation on Apache Flink.",
-    subcommands = {RunCommand.class, DemoCommand.class, ClassifyCommand.class, BenchCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SubmitCommand.class, DemoCommand.class, ClassifyCommand.class, BenchCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class ModerationCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
