@@ -216,10 +216,15 @@ public final class FlinkRest {
   }
 
   /**
-   * Flink's error texts are whole stack traces; the line a user needs is the deepest "Caused by",
-   * which holds what the job's main threw.
+   * Flink's error texts are whole stack traces. The line a user needs is what the job's main threw
+   * ("The main method caused an error: ..."), else the deepest "Caused by".
    */
   static String causeOf(String error) {
+    String marker = "The main method caused an error: ";
+    int at = error.indexOf(marker);
+    if (at >= 0) {
+      return firstLine(error.substring(at + marker.length()));
+    }
     String best = firstLine(error);
     for (String line : error.split("\n")) {
       String t = line.strip();

@@ -1,0 +1,173 @@
+package dev.streammod.it.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The standalone cluster of {@code deploy/standalone/cluster.sh} for a test: a Kafka broker
+ * process, a JobManager process and TaskManager processes, on free ports, with everything under
+ * one folder. The test drives the script exactly as a user would.
+ */
+final class StandaloneCluster implements AutoCloseable {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path SCRIPT = ROOT.resolve("deploy/standalone/cluster.sh");
+  static final Path JOB_JAR = ROOT.resolve("pipeline/target/moderation-job.jar");
+  static final Path FLINK_LIB = ROOT.resolve("deploy/standalone/flink/target/lib");
+
+  private final Path dir;
+  private final int restPort;
+  private final int kafkaPort;
+  private final int prometheusPort;
+  private final int taskManagers;
+
+  /** What a command printed, and its exit status. */
+  record Result(int exit, String output) {}
+
+  private StandaloneCluster(Path dir, int restPort, int kafkaPort, int prometheusPort, int taskManagers) {
+    this.dir = dir;
+    this.restPort = restPort;
+    this.kafkaPort = kafkaPort;
+    this.prometheusPort = prometheusPort;
+    this.taskManagers = taskManagers;
+  }
+
+  static StandaloneCluster start(Path dir, int taskManagers, int slots) throws Exception {
+    int kafka = freePortPair();
+    int prometheus = freePortRun(taskManagers + 1);
+    StandaloneCluster cluster = new StandaloneCluster(dir, freePort(), kafka, prometheus, taskManagers);
+    Result r =
+        script(
+            dir.resolveSibling("cluster-start.out"),
+            240,
+            "start", "--dir", dir.toString(),
+            "--taskmanagers", String.valueOf(taskManagers), "--slots", String.valueOf(slots),
+            "--rest-port", String.valueOf(cluster.restPort), "--rpc-port", String.valueOf(freePort()),
+            "--kafka-port", String.valueOf(kafka), "--prometheus-port", String.valueOf(prometheus));
+    if (r.exit() != 0) {
+      cluster.close();
+      throw new IllegalStateException("cluster.sh start failed (" + r.exit() + "):\n" + r.output() + logs(dir));
+    }
+    return cluster;
+  }
+
+  String restUrl() {
+    return "http://localhost:" + restPort;
+  }
+
+  String bootstrapServers() {
+    return "localhost:" + kafkaPort;
+  }
+
+  /** The Prometheus endpoint of TaskManager {@code i} (1-based). */
+  String taskManagerMetricsUrl(int i) {
+    return "http://localhost:" + (prometheusPort + i) + "/metrics";
+  }
+
+  int taskManagers() {
+    return taskManagers;
+  }
+
+  /** Flink's own command line against this cluster ({@code flink run ...}). */
+  Result flink(String... args) throws Exception {
+    List<String> a = new ArrayList<>(List.of("flink", "--dir", dir.toString(), "--"));
+    a.addAll(List.of(args));
+    return script(dir.resolve("flink-cli.out"), 180, a.toArray(String[]::new));
+  }
+
+  /** The process ids the script started, from its pid files. */
+  List<Long> pids() throws IOException {
+    Path pids = dir.resolve("pids");
+    if (!Files.isDirectory(pids)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(pids)) {
+      List<Long> out = new ArrayList<>();
+      for (Path f : files.toList()) {
+        out.add(Long.parseLong(Files.readString(f).strip()));
+      }
+      return out;
+    }
+  }
+
+  boolean jobManagerAlive() throws IOException {
+    Path f = dir.resolve("pids/jobmanager.pid");
+    return Files.exists(f)
+        && ProcessHandle.of(Long.parseLong(Files.readString(f).strip())).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** The last lines of every process log, for a failure message. */
+  static String logs(Path dir) {
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+      for (Path f : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        sb.append("\n--- ").append(f.getFileName()).append(" (last 30 lines)\n");
+        lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> sb.append(l).append('\n'));
+      }
+    } catch (IOException | RuntimeException e) {
+      sb.append("\n(no logs: ").append(e).append(")");
+    }
+    return sb.toString();
+  }
+
+  String logs() {
+    return logs(dir);
+  }
+
+  @Override
+  public void close() throws Exception {
+    script(dir.resolveSibling("cluster-stop.out"), 120, "stop", "--dir", dir.toString());
+  }
+
+  private static Result script(Path output, long timeoutSeconds, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+    command.addAll(List.of(args));
+    Files.createDirectories(output.getParent());
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s");
+    }
+    return new Result(p.exitValue(), Files.readString(output));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A port p with p + 1 free too (the broker's listener and its controller). */
+  private static int freePortPair() throws IOException {
+    return freePortRun(2);
+  }
+
+  private static int freePortRun(int n) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int p = freePort();
+      if (p + n >= 65535) {
+        continue;
+      }
+      boolean all = true;
+      for (int i = 1; i < n && all; i++) {
+        try (ServerSocket s = new ServerSocket(p + i)) {
+          // free
+        } catch (IOException taken) {
+          all = false;
+        }
+      }
+      if (all) {
+        return p;
+      }
+    }
+    throw new IOException("no run of " + n + " free ports found");
+  }
+}
