@@ -293,11 +293,18 @@ public final class OnnxWriter {
 
   /** Writes the model atomically (temp file, then move), creating parent folders. */
   public void write(Path file) {
-    byte[] bytes = toByteArray();
+    writeAtomically(file, toByteArray());
+  }
+
+  /**
+   * Writes {@code bytes} to {@code file} atomically (temp file beside it, then move), creating
+   * parent folders, so that a concurrent reader sees the old content or the new, never a part.
+   */
+  public static void writeAtomically(Path file, byte[] bytes) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".model", ".onnx.tmp");
+      Path tmp = Files.createTempFile(dir, ".write", ".tmp");
       try {
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -305,7 +312,7 @@ public final class OnnxWriter {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write ONNX model " + file, e);
+      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 

@@ -5,11 +5,9 @@ import dev.streammod.models.onnx.OnnxWriter.Attribute;
 import dev.streammod.models.onnx.OnnxWriter.Dim;
 import dev.streammod.models.onnx.OnnxWriter.ElementType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -50,11 +48,11 @@ public final class ColourStatsModel {
     Path configFile = dir.resolve("config.yaml");
     byte[] model = onnx(width, height);
     if (!sameBytes(modelFile, model)) {
-      writeBytes(modelFile, model);
+      OnnxWriter.writeAtomically(modelFile, model);
     }
     byte[] config = configYaml(width, height).getBytes(StandardCharsets.UTF_8);
     if (!sameBytes(configFile, config)) {
-      writeBytes(configFile, config);
+      OnnxWriter.writeAtomically(configFile, config);
     }
     return modelFile;
   }
@@ -110,22 +108,6 @@ public final class ColourStatsModel {
       return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), expected);
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static void writeBytes(Path file, byte[] bytes) {
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".write", ".tmp");
-      try {
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 }
