@@ -2,6 +2,7 @@ package dev.streammod.pipeline;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -63,6 +64,22 @@ class PipelineArchitectureTest {
             "org.apache.flink.runtime.minicluster..",
             "org.apache.flink.client..")
         .because("the job jar carries only what a cluster lacks: no broker, HTTP server or fixtures")
+        .check(classes);
+  }
+
+  @Test
+  void theJobNeverExitsTheJvm() {
+    // A cluster runs the job's main inside its JobManager: System.exit there would take it down.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.streammod.pipeline..")
+        .should()
+        .callMethod(System.class, "exit", int.class)
+        .orShould()
+        .callMethod(Runtime.class, "exit", int.class)
+        .orShould()
+        .callMethod(Runtime.class, "halt", int.class)
+        .because("the job's code runs inside Flink's JobManager and TaskManager processes")
         .check(classes);
   }
 }

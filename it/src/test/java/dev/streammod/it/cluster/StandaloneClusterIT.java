@@ -114,6 +114,16 @@ class StandaloneClusterIT {
                         ModerationJobMain.class.getName(), List.of("--set", "job.parallelism=zero"), null, null, false)))
         .isInstanceOf(FlinkRestException.class)
         .hasMessageContaining("job.parallelism");
+    // So is a jar that is not the job jar (a jar, but without the job's entry class).
+    Path otherJar;
+    try (DirectoryStream<Path> jars = Files.newDirectoryStream(StandaloneCluster.FLINK_LIB, "flink-connector-datagen-*.jar")) {
+      otherJar = jars.iterator().next();
+    }
+    String otherId = rest.upload(otherJar);
+    assertThatThrownBy(
+            () -> rest.run(otherId, new FlinkRest.RunRequest(ModerationJobMain.class.getName(), List.of(), null, null, false)))
+        .isInstanceOf(FlinkRestException.class)
+        .hasMessageContaining(ModerationJobMain.class.getName());
     assertThat(cluster.jobManagerAlive()).isTrue();
     assertThat(rest.overview().path("taskmanagers").asInt()).isEqualTo(2);
 
