@@ -17,7 +17,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
 import org.apache.flink.streaming.api.operators.StreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
-import org.apache.flink.streaming.api.operators.legacy.YieldingOperatorFactory;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -48,15 +47,15 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
       StreamOperatorParameters<ScoredSegment> parameters,
       AsyncFunction<RawRecord, ScoredSegment> function,
       int capacity,
-      long timeoutMs,
-      MailboxExecutor mailbox) {
+      long timeoutMs) {
     super(parameters, function);
     // Built from its parameters, the operator is never set up the legacy way that hands the
     // function its runtime context, so hand it over here (metrics, subtask index).
     FunctionUtils.setFunctionRuntimeContext(function, getRuntimeContext());
     this.capacity = capacity;
     this.timeoutMs = timeoutMs;
-    this.mailbox = mailbox;
+    // The task's mailbox for this operator's place in the chain: what it yields to while it waits.
+    this.mailbox = parameters.getMailboxExecutor();
   }
 
   /** The factory to hand {@code DataStream#transform}. */
@@ -196,10 +195,12 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
     }
   }
 
-  /** Gives the operator the task's mailbox, which it yields to while it waits. */
+  /**
+   * Builds the operator from its parameters, which carry the task's mailbox executor (the supported
+   * route; Flink's {@code YieldingOperatorFactory} is internal and deprecated).
+   */
   public static final class Factory extends AbstractStreamOperatorFactory<ScoredSegment>
-      implements OneInputStreamOperatorFactory<RawRecord, ScoredSegment>,
-          YieldingOperatorFactory<ScoredSegment> {
+      implements OneInputStreamOperatorFactory<RawRecord, ScoredSegment> {
     private static final long serialVersionUID = 1L;
     private final AsyncFunction<RawRecord, ScoredSegment> function;
     private final int capacity;
@@ -215,7 +216,7 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
     @SuppressWarnings("unchecked")
     public <T extends StreamOperator<ScoredSegment>> T createStreamOperator(
         StreamOperatorParameters<ScoredSegment> parameters) {
-      return (T) new ModerateSegmentOperator(parameters, function, capacity, timeoutMs, getMailboxExecutor());
+      return (T) new ModerateSegmentOperator(parameters, function, capacity, timeoutMs);
     }
 
     @Override
