@@ -1,10 +1,8 @@
 package dev.streammod.pipeline.job;
 
 import dev.streammod.connectors.RawRecord;
-import dev.streammod.decoders.DecoderSettings;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.decoders.fetch.PayloadFetcher;
-import dev.streammod.models.EngineOptions;
 import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.ModelConfig;
 import dev.streammod.models.batching.SharedBatchers;
@@ -13,10 +11,10 @@ import dev.streammod.pipeline.config.DecoderOptions;
 import dev.streammod.pipeline.config.FetchOptions;
 import dev.streammod.pipeline.config.ModelSettings;
 import dev.streammod.pipeline.moderation.DegradePolicy;
+import dev.streammod.pipeline.moderation.ModerationComponents;
 import dev.streammod.pipeline.moderation.ScoredSegment;
 import dev.streammod.pipeline.moderation.SegmentModerator;
 import dev.streammod.pipeline.policy.Policy;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -94,13 +92,25 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
     this.timeoutMs = timeoutMs;
   }
 
+  /** The segments in flight per slot that the operator running this function admits. */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** The per-segment timeout the operator running this function applies. */
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
   @Override
   public void open(OpenContext openContext) {
-    ModelArtifact artifact = artifact(model);
+    ModelArtifact artifact = ModerationComponents.artifact(model);
     ModelConfig config = artifact.config();
     policy.checkLabels(config.labels(), config.name());
-    lease = SharedBatchers.acquire(artifact, engineOptions(model), batching.toBatcherSettings());
-    SegmentDecoder decoder = new SegmentDecoder(decoderSettings(decoderOptions, config));
+    lease =
+        SharedBatchers.acquire(
+            artifact, ModerationComponents.engineOptions(model), ModerationComponents.batcherSettings(batching));
+    SegmentDecoder decoder = new SegmentDecoder(ModerationComponents.decoderSettings(decoderOptions, config));
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
     AtomicInteger n = new AtomicInteger();
     int threads = decoderOptions.threads();
@@ -119,15 +129,8 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
               return t;
             },
             new ThreadPoolExecutor.AbortPolicy());
-    DegradePolicy degrade =
-        decoderOptions.degradeEnabled()
-            ? DegradePolicy.of(
-                decoderOptions.deadlineMs(),
-                decoderOptions.degradeAt(),
-                decoderOptions.maxFrames(),
-                decoderOptions.degradedMaxFrames())
-            : DegradePolicy.off();
-    fetcher = fetch.enabled() ? new PayloadFetcher(fetch.toFetchSettings()) : null;
+    DegradePolicy degrade = ModerationComponents.degradePolicy(decoderOptions);
+    fetcher = ModerationComponents.fetcher(fetch);
     if (fetcher != null && fetch.threads() > 0) {
       AtomicInteger f = new AtomicInteger();
       // Unbounded queue: Flink's in-flight bound (job.in-flight-per-slot) caps what reaches it.
@@ -179,32 +182,6 @@ public final class ModerateSegmentFunction extends RichAsyncFunction<RawRecord, 
     group.gauge("segments_admitted", (Gauge<Integer>) m::admitted);
     group.gauge("segments_waiting", (Gauge<Integer>) m::waiting);
     group.gauge("batcher_queued_frames", (Gauge<Integer>) batcher::queuedFrames);
-  }
-
-  /** The model the job loads; the benchmark resolves it the same way to share its batcher. */
-  public static ModelArtifact artifact(ModelSettings model) {
-    // A model the given repository lacks is looked up among the models bundled in the jar.
-    return dev.streammod.models.BundledRepository.resolve(
-        model.repository() == null ? null : Path.of(model.repository()), model.name(), model.version());
-  }
-
-  /** The engine options the job opens its shared batcher with. */
-  public static EngineOptions engineOptions(ModelSettings model) {
-    return EngineOptions.builder()
-        .device(model.executionDevice())
-        .intraOpThreads(model.intraOpThreads())
-        .build();
-  }
-
-  /** The decoder the job uses for this model: frames at the model's input size. */
-  public static DecoderSettings decoderSettings(DecoderOptions options, ModelConfig config) {
-    return DecoderSettings.builder()
-        .width(config.width())
-        .height(config.height())
-        .sampling(options.samplingPolicy())
-        .maxFrames(options.maxFrames())
-        .maxPayloadBytes(options.maxPayloadBytes())
-        .build();
   }
 
   private static Histogram histogram(MetricGroup group, String name) {

@@ -58,7 +58,12 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
     this.mailbox = parameters.getMailboxExecutor();
   }
 
-  /** The factory to hand {@code DataStream#transform}. */
+  /** The factory to hand {@code DataStream#transform}: the function's own bound and timeout. */
+  public static Factory factory(ModerateSegmentFunction function) {
+    return factory(function, function.inFlight(), function.timeoutMs());
+  }
+
+  /** The same for any async function of raw records, with the bound and timeout given. */
   public static Factory factory(
       AsyncFunction<RawRecord, ScoredSegment> function, int capacity, long timeoutMs) {
     if (capacity < 1 || timeoutMs < 1) {

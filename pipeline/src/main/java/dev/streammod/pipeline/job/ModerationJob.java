@@ -66,7 +66,6 @@ public final class ModerationJob {
                 "segments")
             .uid("segments-source");
 
-    long timeout = settings.job().segmentTimeoutMs();
     SingleOutputStreamOperator<ScoredSegment> scored =
         segments
             .transform(
@@ -80,9 +79,7 @@ public final class ModerationJob {
                         settings.fetch(),
                         settings.policy(),
                         settings.job().inFlightPerSlot(),
-                        timeout),
-                    settings.job().inFlightPerSlot(),
-                    timeout))
+                        settings.job().segmentTimeoutMs())))
             .uid("moderate-segment");
 
     SingleOutputStreamOperator<KeyedBytes> verdicts =
