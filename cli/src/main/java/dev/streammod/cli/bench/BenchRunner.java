@@ -13,7 +13,7 @@ import dev.streammod.pipeline.config.JobSettings;
 import dev.streammod.pipeline.config.SettingsLoader;
 import dev.streammod.cli.demo.LocalFlink;
 import dev.streammod.cli.demo.SyntheticStreams;
-import dev.streammod.pipeline.job.ModerateSegmentFunction;
+import dev.streammod.pipeline.moderation.ModerationComponents;
 import dev.streammod.pipeline.job.ModerationJob;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -214,13 +214,13 @@ public final class BenchRunner {
       overrides.putAll(o.overrides());
       JobSettings settings = SettingsLoader.load(o.config(), overrides);
 
-      ModelArtifact artifact = ModerateSegmentFunction.artifact(settings.model());
+      ModelArtifact artifact = ModerationComponents.artifact(settings.model());
       // Taken before the job opens it, with the job's own options: the job then shares this
       // batcher, so its statistics can be read here.
       try (SharedBatchers.Lease lease =
           SharedBatchers.acquire(
               artifact,
-              ModerateSegmentFunction.engineOptions(settings.model()),
+              ModerationComponents.engineOptions(settings.model()),
               settings.batching().toBatcherSettings())) {
         return measure(o, settings, kafka, pool, lease);
       }
@@ -231,7 +231,7 @@ public final class BenchRunner {
       Options o, JobSettings settings, EmbeddedKafka kafka, SegmentPool pool, SharedBatchers.Lease lease)
       throws Exception {
     SegmentDecoder decoder =
-        new SegmentDecoder(ModerateSegmentFunction.decoderSettings(settings.decoder(), lease.config()));
+        new SegmentDecoder(ModerationComponents.decoderSettings(settings.decoder(), lease.config()));
     int decodeThreads = o.parallelism() * settings.decoder().threads();
     int maxBatch = settings.batching().maxBatchSize();
     out.printf(
@@ -518,10 +518,10 @@ public final class BenchRunner {
       List<String> lines = new ArrayList<>();
       try (var engine =
           dev.streammod.models.InferenceEngine.open(
-              ModerateSegmentFunction.artifact(settings.model()),
-              ModerateSegmentFunction.engineOptions(settings.model()))) {
+              ModerationComponents.artifact(settings.model()),
+              ModerationComponents.engineOptions(settings.model()))) {
         SegmentDecoder decoder =
-            new SegmentDecoder(ModerateSegmentFunction.decoderSettings(settings.decoder(), engine.config()));
+            new SegmentDecoder(ModerationComponents.decoderSettings(settings.decoder(), engine.config()));
         int largest = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         byte[] frames = RawRates.sampleFrames(decoder, pool.decodable(), "mpegts", largest);
         for (int b : batchSizes) {
