@@ -1,15 +1,14 @@
 package dev.streammod.models;
 
+import dev.streammod.models.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -206,39 +205,25 @@ public final class BundledRepository {
   private static void copy(Entry e, Path target) {
     String resource = RESOURCE_ROOT + "/" + e.path();
     try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), ".bundled", ".tmp");
-      try {
-        MessageDigest md = sha256();
-        try (InputStream in = open(resource);
-            OutputStream out = Files.newOutputStream(tmp)) {
-          byte[] buf = new byte[1 << 16];
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            md.update(buf, 0, n);
-            out.write(buf, 0, n);
-          }
-        }
-        String found = HexFormat.of().formatHex(md.digest());
-        if (!found.equals(e.sha256())) {
-          throw new IllegalStateException(
-              "bundled resource "
-                  + resource
-                  + " has sha256 "
-                  + found
-                  + " but the index says "
-                  + e.sha256()
-                  + " (a damaged jar?)");
-        }
-        try {
-          Files.move(
-              tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException ex) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(
+          target,
+          out -> {
+            MessageDigest md = sha256();
+            try (InputStream in = new DigestInputStream(open(resource), md)) {
+              in.transferTo(out);
+            }
+            String found = HexFormat.of().formatHex(md.digest());
+            if (!found.equals(e.sha256())) {
+              throw new IllegalStateException(
+                  "bundled resource "
+                      + resource
+                      + " has sha256 "
+                      + found
+                      + " but the index says "
+                      + e.sha256()
+                      + " (a damaged jar?)");
+            }
+          });
     } catch (IOException ex) {
       throw new UncheckedIOException(
           "cannot copy the bundled "

@@ -1,14 +1,13 @@
 package dev.streammod.models.convert;
 
+import dev.streammod.models.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -99,12 +98,7 @@ public final class NpmTarball {
     Path fetched = fetch(cacheDir, npmCommand);
     try {
       verify(fetched, "the tarball npm fetched");
-      try {
-        Files.move(
-            fetched, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(fetched, cached, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.move(fetched, cached); // fetched in a folder inside cacheDir: one file system
       return cached;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store " + fetched + " as " + cached, e);

@@ -6,12 +6,12 @@ import dev.streammod.models.ModelConfig;
 import dev.streammod.models.ModelRepository;
 import dev.streammod.models.OutputKind;
 import dev.streammod.models.TensorLayout;
+import dev.streammod.models.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -121,15 +121,7 @@ public final class NsfwjsMobileNetV2 {
     byte[] bytes = onnx(read(tarball));
     try {
       if (!Files.isRegularFile(modelFile) || !Arrays.equals(Files.readAllBytes(modelFile), bytes)) {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".model", ".onnx.tmp");
-        try {
-          Files.write(tmp, bytes);
-          Files.move(
-              tmp, modelFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(modelFile, bytes);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + modelFile, e);

@@ -299,6 +299,8 @@ public final class OnnxWriter {
   /**
    * Writes {@code bytes} to {@code file} atomically (temp file beside it, then move), creating
    * parent folders, so that a concurrent reader sees the old content or the new, never a part.
+   * Deployed code uses {@code dev.streammod.models.io.AtomicFiles}; this copy stays because the kit
+   * depends on nothing.
    */
   public static void writeAtomically(Path file, byte[] bytes) {
     try {
