@@ -12,10 +12,11 @@ import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.config.JobSettings;
 import dev.streammod.pipeline.config.SettingsLoader;
 import dev.streammod.cli.demo.LocalFlink;
+import dev.streammod.cli.demo.SegmentPool;
 import dev.streammod.cli.demo.SyntheticStreams;
+import dev.streammod.cli.demo.TemporaryFolders;
 import dev.streammod.pipeline.moderation.ModerationComponents;
 import dev.streammod.pipeline.job.ModerationJob;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,7 +167,7 @@ public final class BenchRunner {
     try {
       return run(work);
     } finally {
-      deleteQuietly(work);
+      TemporaryFolders.deleteQuietly(work);
     }
   }
 
@@ -539,7 +540,7 @@ public final class BenchRunner {
       }
       return lines;
     } finally {
-      deleteQuietly(work);
+      TemporaryFolders.deleteQuietly(work);
     }
   }
 
@@ -683,13 +684,5 @@ public final class BenchRunner {
         cpuSeconds,
         catchup,
         samples);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // temp files only
-    }
   }
 }

@@ -1,21 +1,16 @@
 package dev.streammod.cli.bench;
 
-import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.avro.VideoSegment;
 import dev.streammod.cli.demo.SegmentKind;
+import dev.streammod.cli.demo.SegmentPool;
+import dev.streammod.cli.demo.SegmentPublisher;
 import dev.streammod.cli.demo.SyntheticStreams;
 import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Publishes up to thousands of live streams following a {@link LoadProfile} (steady, ramp, burst)
  * from one thread: a heap of streams ordered by when each is due next. Payloads come from a {@link
  * SegmentPool}; stream ids, sequences and kinds follow the demo's plan ({@link
- * SyntheticStreams#streamId}, {@link SegmentKind#of}), and the Kafka record timestamp is the
- * publication time. Bookkeeping is one counter per stream, so memory does not grow with the run.
+ * SyntheticStreams#streamId}, {@link SegmentKind#of}), and a {@link SegmentPublisher} builds and
+ * sends the records as the demo's does (the Kafka record timestamp is the publication time).
+ * Bookkeeping is one counter per stream, so memory does not grow with the run.
  *
  * <p>When the publisher falls behind schedule it publishes late rather than skipping: the offered
  * load is then what {@link #produced()} says, and {@link #maxLatenessMs()} says by how much.
@@ -32,17 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class LoadGenerator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
 
-  private final String topic;
   private final LoadProfile profile;
   private final SegmentPool pool;
   private final PayloadMode payload;
-  private final KafkaProducer<String, byte[]> producer;
-  private final AvroCodec<VideoSegment> codec = AvroCodec.videoSegments();
+  private final SegmentPublisher publisher;
   private final AtomicLongArray sent;
   private final String[] ids;
-  private final AtomicLong produced = new AtomicLong();
-  private final AtomicLong failedSends = new AtomicLong();
-  private final AtomicLong bytes = new AtomicLong();
   private volatile long maxLatenessNanos;
   private volatile boolean running;
   private Thread thread;
@@ -54,7 +45,6 @@ public final class LoadGenerator implements AutoCloseable {
    */
   public LoadGenerator(
       String bootstrapServers, String topic, LoadProfile profile, SegmentPool pool, PayloadMode payload) {
-    this.topic = topic;
     this.profile = profile;
     this.pool = pool;
     this.payload = payload;
@@ -63,16 +53,17 @@ public final class LoadGenerator implements AutoCloseable {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = SyntheticStreams.streamId(i);
     }
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-load");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20));
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 << 20));
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    // Thousands of streams from one producer: larger batches and buffer than the demo's.
+    this.publisher =
+        new SegmentPublisher(
+            bootstrapServers,
+            topic,
+            "bench",
+            pool.shape().segment(),
+            Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "bench-load",
+                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20)));
   }
 
   public LoadProfile profile() {
@@ -131,37 +122,13 @@ public final class LoadGenerator implements AutoCloseable {
   public void publish(int index) {
     long seq = sent.getAndIncrement(index);
     SegmentKind kind = SegmentKind.of(index, seq);
-    long now = System.currentTimeMillis();
-    long durationMs = pool.shape().segment().toMillis();
-    VideoSegment.Builder builder =
-        VideoSegment.newBuilder()
-            .setStreamId(ids[index])
-            .setSequence(seq)
-            .setMediaStartUs(seq * durationMs * 1000)
-            .setWallStartMs(now - durationMs)
-            .setDurationMs((int) durationMs)
-            .setContainer("mpegts")
-            .setCodec("h264")
-            .setProducedAtMs(now)
-            .setTenant("bench")
-            .setChannel(kind == SegmentKind.RED ? "flagged-content" : "general");
+    VideoSegment.Builder builder = publisher.segment(ids[index], seq, kind, System.currentTimeMillis());
     if (payload == PayloadMode.FILE) {
       builder.setPayloadUri(pool.uri(kind, index, seq));
     } else {
       builder.setPayload(ByteBuffer.wrap(pool.payload(kind, index, seq)));
     }
-    VideoSegment segment = builder.build();
-    byte[] value = codec.encode(segment);
-    produced.incrementAndGet();
-    bytes.addAndGet(value.length);
-    producer.send(
-        new ProducerRecord<>(topic, null, now, ids[index], value),
-        (md, e) -> {
-          if (e != null) {
-            failedSends.incrementAndGet();
-            LOG.error("could not publish {}#{}: {}", ids[index], seq, e.toString());
-          }
-        });
+    publisher.send(builder.build());
   }
 
   /** Stops publishing and flushes what was sent. Idempotent. */
@@ -178,7 +145,7 @@ public final class LoadGenerator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    producer.flush();
+    publisher.flush();
   }
 
   public int streams() {
@@ -187,15 +154,15 @@ public final class LoadGenerator implements AutoCloseable {
 
   /** Segments published so far. */
   public long produced() {
-    return produced.get();
+    return publisher.produced();
   }
 
   public long producedBytes() {
-    return bytes.get();
+    return publisher.producedBytes();
   }
 
   public long failedSends() {
-    return failedSends.get();
+    return publisher.failedSends();
   }
 
   /** Segments stream {@code index} has published (its sequences are 0 .. n-1). */
@@ -211,6 +178,6 @@ public final class LoadGenerator implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    producer.close(Duration.ofSeconds(10));
+    publisher.close();
   }
 }

@@ -6,7 +6,7 @@
  * <ul>
  *   <li>{@link dev.streammod.cli.bench.LoadGenerator} publishes up to thousands of streams
  *       from one thread following a {@link dev.streammod.cli.bench.LoadProfile} (steady, ramp,
- *       burst), reusing a {@link dev.streammod.cli.bench.SegmentPool} of real H.264 segments.
+ *       burst), reusing a {@link dev.streammod.cli.demo.SegmentPool} of real H.264 segments.
  *   <li>{@link dev.streammod.cli.bench.VerdictMeter} reads committed verdicts and keeps
  *       bounded books: one bit per segment, counters, fixed-size latency histograms.
  *   <li>{@link dev.streammod.cli.bench.ResourceSampler} samples heap, RSS and consumer lag;

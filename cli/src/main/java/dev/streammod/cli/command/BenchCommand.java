@@ -27,16 +27,18 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the whole pipeline (in-JVM Kafka, Flink MiniCluster, FFmpeg, ONNX Runtime) under a",
-      "synthetic load of live streams and report sustained segments/s and frames/s, p50/p95/p99",
-      "publish-to-verdict latency, heap, RSS and consumer lag over time, and, measured in the same",
-      "run on the same segments, the raw decode and inference rates. The offered load is",
-      "streams / period: to measure capacity, offer more (--overload 2 offers twice the raw",
-      "ceiling). The last line printed is a JSON object; the exit status is 1 when a segment got",
-      "no verdict.",
-      "With --engine-only: the model alone on this CPU, at each of --batches, through our engine",
-      "and batcher next to a bare ONNX Runtime session with the same options, in interleaved",
-      "slices; images/s, ms per batch, CPU ms per image, mean batch and the ratios ours/bare."
+      "Benchmark the pipeline under synthetic load, or the model alone.",
+      "Runs the whole pipeline (in-JVM Kafka, Flink MiniCluster, FFmpeg, ONNX Runtime) under a"
+          + " synthetic load of live streams and reports sustained segments/s and frames/s,"
+          + " p50/p95/p99 publish-to-verdict latency, heap, RSS and consumer lag over time, and,"
+          + " measured in the same run on the same segments, the raw decode and inference rates."
+          + " The offered load is streams / period: to measure capacity, offer more (--overload 2"
+          + " offers twice the raw ceiling). The last line printed is a JSON object; the exit"
+          + " status is 1 when a segment got no verdict.",
+      "With --engine-only: the model alone on this CPU, at each of --batches, through our engine"
+          + " and batcher next to a bare ONNX Runtime session with the same options, in"
+          + " interleaved slices; images/s, ms per batch, CPU ms per image, mean batch and the"
+          + " ratios ours/bare."
     })
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--streams", defaultValue = "100", description = "Concurrent live streams (default ${DEFAULT-VALUE}).")

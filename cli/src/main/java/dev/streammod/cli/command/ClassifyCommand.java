@@ -23,8 +23,10 @@ import picocli.CommandLine.Parameters;
     name = "classify",
     mixinStandardHelpOptions = true,
     description = {
-      "Classify images (PNG, JPEG) and video files or segments: the probability of every label,",
-      "the top label and the policy's decision, one line per file (JSON with --json)."
+      "Classify images, video files and segments with the model.",
+      "Takes images (PNG, JPEG) and video files or segments (sampled as the job samples"
+          + " segments). For each file: the probability of every label, the top label and the"
+          + " policy's decision, one line per file (JSON with --json)."
     })
 final class ClassifyCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images, video files or segments.")

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
     name = "dashboard",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve the ops dashboard: a live table of streams (throughput, latency, verdicts, stalls)",
-      "and a JSON API (/api/streams, /api/summary), fed by the job's stream-stats topic."
+      "Serve the ops dashboard, fed by the job's stream-stats topic.",
+      "A web page with a live table of streams (throughput, latency, verdicts, stalls) and a"
+          + " JSON API (/api/streams, /api/summary)."
     })
 final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")

@@ -13,10 +13,11 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start an in-JVM Kafka broker and a local Flink MiniCluster, publish synthetic live streams",
-      "of H.264 segments, moderate them, and check that every segment gets exactly one verdict.",
-      "The last line printed is a JSON summary; the exit status is 1 when a segment is missing",
-      "or duplicated."
+      "Moderate synthetic live streams in one JVM and check the verdicts.",
+      "Starts an in-JVM Kafka broker and a local Flink MiniCluster, publishes synthetic live"
+          + " streams of H.264 segments, moderates them, and checks that every segment gets"
+          + " exactly one verdict. The last line printed is a JSON summary; the exit status is 1"
+          + " when a segment is missing or duplicated."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--streams", defaultValue = "20", description = "Concurrent live streams (default ${DEFAULT-VALUE}).")

@@ -15,7 +15,10 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the moderation job on a local MiniCluster against an existing Kafka cluster.")
+    description = {
+      "Run the job on a local MiniCluster against your Kafka cluster.",
+      "The MiniCluster runs inside this JVM; submit sends the job to a Flink cluster instead."
+    })
 final class RunCommand implements Callable<Integer> {
   @Mixin JobArguments arguments;
 

@@ -263,7 +263,7 @@ public final class DemoRunner {
             tally.latencyPercentile(99));
       }
     } finally {
-      deleteQuietly(work);
+      TemporaryFolders.deleteQuietly(work);
     }
   }
 
@@ -301,14 +301,6 @@ public final class DemoRunner {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // temp files only
     }
   }
 }

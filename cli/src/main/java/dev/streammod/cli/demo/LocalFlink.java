@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -14,9 +12,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * A local MiniCluster environment sized for a laptop: small managed memory, one slot per task, and
- * checkpoints in a temporary folder (removed when the JVM exits) rather than in JobManager memory,
- * whose 5 MiB limit per operator state a few segments in flight exceed. {@code job.checkpoint-dir}
- * in the job settings takes precedence.
+ * checkpoints in a temporary folder (removed when the JVM exits), written to files as on a cluster
+ * rather than held in JobManager memory. They stay small: the moderate operator finishes its
+ * segments in flight before each checkpoint barrier, so checkpoints never carry payloads, only the
+ * Kafka source's offsets, the sinks' transactions, the policy's and the stream statistics' state.
+ * {@code job.checkpoint-dir} in the job settings takes precedence.
  */
 public final class LocalFlink {
   private LocalFlink() {}
@@ -34,18 +34,10 @@ public final class LocalFlink {
   private static Path temporaryCheckpointDir() {
     try {
       Path dir = Files.createTempDirectory("streammod-checkpoints");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete " + dir));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> TemporaryFolders.deleteQuietly(dir), "delete " + dir));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary checkpoint folder", e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // temporary files only
     }
   }
 }

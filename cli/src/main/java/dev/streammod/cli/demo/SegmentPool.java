@@ -1,9 +1,7 @@
-package dev.streammod.cli.bench;
+package dev.streammod.cli.demo;
 
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
-import dev.streammod.cli.demo.SegmentKind;
-import dev.streammod.cli.demo.SyntheticStreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,8 +12,9 @@ import java.util.List;
 /**
  * Real H.264 MPEG-TS segments encoded once by FFmpeg and reused under fresh stream ids and
  * sequence numbers, so that thousands of streams cost no encoding: moving neutral content, red
- * content the colour-statistics model flags, and corrupt copies. {@link #writeTo} also puts them in
- * files, for segments published by reference.
+ * content the colour-statistics model flags, and corrupt copies. The demo's {@link
+ * SyntheticStreams} and the bench's load generator publish from one. {@link #writeTo} also puts
+ * them in files, for segments published by reference.
  */
 public final class SegmentPool {
   private final SyntheticStreams.Shape shape;
