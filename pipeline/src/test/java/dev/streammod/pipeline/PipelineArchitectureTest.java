@@ -38,7 +38,9 @@ class PipelineArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.flink..")
-        .because("operators adapt, plain classes decide (style.md, lesson 1)")
+        .because(
+            "moderation, policy and configuration decide in plain classes that unit tests run"
+                + " without a cluster; only the job package's thin operators adapt them to Flink")
         .check(classes);
   }
 

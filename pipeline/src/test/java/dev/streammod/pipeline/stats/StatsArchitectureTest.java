@@ -38,7 +38,9 @@ class StatsArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.flink..")
-        .because("operators adapt, plain classes decide (style.md, lesson 1)")
+        .because(
+            "the statistics' arithmetic is plain Java that unit tests run without a cluster; only"
+                + " the thin operator in the job package adapts it to Flink")
         .check(classes);
   }
 
