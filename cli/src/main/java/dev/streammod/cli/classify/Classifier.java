@@ -8,6 +8,7 @@ import dev.streammod.decoders.SamplingPolicy;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.models.ModelConfig;
+import dev.streammod.pipeline.moderation.SegmentScores;
 import dev.streammod.pipeline.policy.Policy;
 import dev.streammod.pipeline.policy.PolicyOutcome;
 import java.awt.Graphics2D;
@@ -17,7 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -53,11 +53,13 @@ public final class Classifier {
   private final ModelConfig model;
   private final Policy policy;
   private final SegmentDecoder decoder;
+  private final SegmentScores.Scoring scoring;
 
   public Classifier(InferenceEngine engine, Policy policy, SamplingPolicy sampling, int maxFrames) {
     this.engine = engine;
     this.model = engine.config();
     this.policy = policy;
+    this.scoring = new SegmentScores.Scoring(model.labels(), policy.riskLabels());
     this.decoder =
         new SegmentDecoder(
             DecoderSettings.builder()
@@ -107,50 +109,29 @@ public final class Classifier {
       return error(file, "video", f.code().name(), f.message());
     }
     DecodedFrames frames = (DecodedFrames) r;
-    long[] ts = frames.timestampsMicros();
-    long[] ms = new long[ts.length];
-    for (int i = 0; i < ts.length; i++) {
-      ms[i] = ts[i] / 1000;
-    }
-    return scored(file, "video", frames.rgb(), frames.count(), ms);
+    long[] micros = java.util.Arrays.copyOf(frames.timestampsMicros(), frames.count());
+    return scored(file, "video", frames.rgb(), frames.count(), micros);
   }
 
-  private Result scored(Path file, String kind, byte[] rgb, int count, long[] timestampsMs) {
+  private Result scored(Path file, String kind, byte[] rgb, int count, long[] timestampsMicros) {
     float[][] perFrame;
     try {
       perFrame = engine.infer(rgb, 0, count);
     } catch (RuntimeException e) {
       return error(file, kind, "INFERENCE_FAILED", e.getMessage());
     }
-    String[] labels = model.labels().toArray(new String[0]);
-    float[] max = new float[labels.length];
-    Set<String> risk = policy.riskLabels();
-    int worst = 0;
-    float worstRisk = -1;
-    for (int f = 0; f < count; f++) {
-      float riskSum = 0;
-      for (int l = 0; l < labels.length; l++) {
-        max[l] = Math.max(max[l], perFrame[f][l]);
-        if (risk.contains(labels[l])) {
-          riskSum += perFrame[f][l];
-        }
-      }
-      if (riskSum > worstRisk) {
-        worstRisk = riskSum;
-        worst = f;
-      }
-    }
-    Map<String, Float> scores = new LinkedHashMap<>();
-    int top = 0;
-    for (int l = 0; l < labels.length; l++) {
-      scores.put(labels[l], max[l]);
-      if (max[l] > max[top]) {
-        top = l;
-      }
-    }
+    SegmentScores scores = scoring.score(perFrame, timestampsMicros);
     return new Result(
-        file, kind, count, timestampsMs, scores, labels[top], max[top], timestampsMs[worst],
-        policy.evaluate(labels, max), null, null);
+        file, kind, count, toMillis(timestampsMicros), scores.asMap(), scores.topLabel(), scores.topScore(),
+        scores.worstFrameOffsetMs(), policy.evaluate(scores.labels(), scores.max()), null, null);
+  }
+
+  private static long[] toMillis(long[] micros) {
+    long[] ms = new long[micros.length];
+    for (int i = 0; i < micros.length; i++) {
+      ms[i] = micros[i] / 1000;
+    }
+    return ms;
   }
 
   /**

@@ -1,17 +1,13 @@
 package dev.streammod.pipeline.job;
 
 import dev.streammod.connectors.RawRecord;
-import dev.streammod.pipeline.moderation.ScoredSegment;
-import java.util.Collection;
+import dev.streammod.pipeline.moderation.SegmentModeration;
+import dev.streammod.pipeline.moderation.SegmentModerator;
+import dev.streammod.pipeline.moderation.SegmentResult;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.functions.util.FunctionUtils;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.streaming.api.functions.async.AsyncFunction;
-import org.apache.flink.streaming.api.functions.async.CollectionSupplier;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperatorFactory;
-import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
@@ -21,68 +17,101 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Runs {@link ModerateSegmentFunction} (any async function of raw records) with at most {@code capacity} segments in flight, like
- * Flink's unordered async operator, with one difference: before a checkpoint barrier passes, every
- * segment in flight is finished and its result emitted. The operator therefore has no state, and a
- * checkpoint holds no segment payloads: Flink's async operator stores each segment in flight in
- * every checkpoint, which costs CPU in proportion to the payload bytes in flight (written a byte at
- * a time by Flink's operator-state stream) and soon exceeds the 5 MiB that JobManager-memory
- * checkpoints allow. Exactly-once holds as before: the barrier follows the results of every segment
- * read before it.
+ * Adapts a slot's {@link SegmentModeration} to Flink: at most {@code inFlight} segments in flight
+ * (it then yields to the mailbox, so Flink's credit-based flow control slows the Kafka source), a
+ * processing-time timer per segment that times it out, results emitted and metrics updated on the
+ * task thread (the moderation completes its results on the task's mailbox), with the input's
+ * timestamp.
  *
- * <p>The price is the time to finish the segments in flight at each checkpoint, during which no new
- * segment is taken; it is bounded by the capacity and the per-segment timeout.
+ * <p>Like Flink's unordered async operator, with one difference: before a checkpoint barrier
+ * passes, every segment in flight is finished and its result emitted. The operator therefore has
+ * no state, and a checkpoint holds no segment payloads: Flink's async operator stores each segment
+ * in flight in every checkpoint, which costs CPU in proportion to the payload bytes in flight and
+ * soon exceeds the 5 MiB that JobManager-memory checkpoints allow. Exactly-once holds as before:
+ * the barrier follows the results of every segment read before it. The price is the time to finish
+ * the segments in flight at each checkpoint, during which no new segment is taken; it is bounded by
+ * the bound and the per-segment timeout.
  */
-public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<ScoredSegment, AsyncFunction<RawRecord, ScoredSegment>>
-    implements OneInputStreamOperator<RawRecord, ScoredSegment>, BoundedOneInput {
+public final class ModerateSegmentOperator extends AbstractStreamOperator<SegmentResult>
+    implements OneInputStreamOperator<RawRecord, SegmentResult>, BoundedOneInput {
   private static final long serialVersionUID = 1L;
 
-  private final int capacity;
-  private final long timeoutMs;
+  private final SegmentModeration.Factory factory;
   private final transient MailboxExecutor mailbox;
+  private transient SegmentModeration moderation;
+  private transient ModerationMetrics metrics;
   /** Segments taken and not yet emitted; touched only on the task thread. */
   private transient int inFlight;
 
-  ModerateSegmentOperator(
-      StreamOperatorParameters<ScoredSegment> parameters,
-      AsyncFunction<RawRecord, ScoredSegment> function,
-      int capacity,
-      long timeoutMs) {
-    super(parameters, function);
-    // Built from its parameters, the operator is never set up the legacy way that hands the
-    // function its runtime context, so hand it over here (metrics, subtask index).
-    FunctionUtils.setFunctionRuntimeContext(function, getRuntimeContext());
-    this.capacity = capacity;
-    this.timeoutMs = timeoutMs;
-    // The task's mailbox for this operator's place in the chain: what it yields to while it waits.
+  private ModerateSegmentOperator(
+      StreamOperatorParameters<SegmentResult> parameters, SegmentModeration.Factory factory) {
+    super(parameters);
+    this.factory = factory;
+    // The task's mailbox for this operator's place in the chain: what it yields to while it
+    // waits, and where the moderation completes its results.
     this.mailbox = parameters.getMailboxExecutor();
   }
 
-  /** The factory to hand {@code DataStream#transform}: the function's own bound and timeout. */
-  public static Factory factory(ModerateSegmentFunction function) {
-    return factory(function, function.inFlight(), function.timeoutMs());
+  /** The factory to hand {@code DataStream#transform}, with the bound and timeout of {@code spec}. */
+  public static Factory factory(SegmentModeration.Factory spec) {
+    if (spec.inFlight() < 1 || spec.timeoutMs() < 1) {
+      throw new IllegalArgumentException(
+          "inFlight and timeoutMs must be >= 1, got " + spec.inFlight() + " and " + spec.timeoutMs());
+    }
+    return new Factory(spec);
   }
 
-  /** The same for any async function of raw records, with the bound and timeout given. */
-  public static Factory factory(
-      AsyncFunction<RawRecord, ScoredSegment> function, int capacity, long timeoutMs) {
-    if (capacity < 1 || timeoutMs < 1) {
-      throw new IllegalArgumentException(
-          "capacity and timeoutMs must be >= 1, got " + capacity + " and " + timeoutMs);
-    }
-    return new Factory(function, capacity, timeoutMs);
+  @Override
+  public void open() throws Exception {
+    super.open();
+    var task = getRuntimeContext().getTaskInfo();
+    moderation =
+        factory.open(
+            new SegmentModeration.Slot(
+                task.getIndexOfThisSubtask(),
+                task.getTaskNameWithSubtasks(),
+                r -> mailbox.execute(r::run, "complete a moderated segment")));
+    metrics = new ModerationMetrics(getMetricGroup(), moderation);
   }
 
   @Override
   public void processElement(StreamRecord<RawRecord> element) throws Exception {
-    while (inFlight >= capacity) {
+    while (inFlight >= factory.inFlight()) {
       mailbox.yield();
     }
     inFlight++;
-    Pending p = new Pending(element);
+    metrics.segmentIn();
+    SegmentModerator.Moderation m = moderation.moderate(element.getValue());
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    p.timer = getProcessingTimeService().registerTimer(now + timeoutMs, t -> p.timeout());
-    userFunction.asyncInvoke(element.getValue(), p);
+    ScheduledFuture<?> timer =
+        getProcessingTimeService()
+            .registerTimer(now + factory.timeoutMs(), t -> m.timeOut(factory.timeoutMs()));
+    m.result()
+        .whenComplete(
+            (result, error) -> {
+              try {
+                if (error != null) {
+                  throw error;
+                }
+                timer.cancel(false);
+                emit(element, result);
+              } catch (Throwable t) {
+                // Thrown here it would only fail the future: fail the task instead.
+                mailbox.execute(
+                    () -> {
+                      throw new Exception("moderating a segment failed", t);
+                    },
+                    "fail on a segment error");
+              }
+            });
+  }
+
+  /** On the task thread: the moderation completes results on the mailbox, timeouts fire there. */
+  private void emit(StreamRecord<RawRecord> input, SegmentResult result) {
+    metrics.segmentDone(result);
+    output.collect(
+        input.hasTimestamp() ? new StreamRecord<>(result, input.getTimestamp()) : new StreamRecord<>(result));
+    inFlight--;
   }
 
   /** Segments in flight finish before the barrier: nothing of them goes into the checkpoint. */
@@ -110,6 +139,18 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
     super.finish();
   }
 
+  @Override
+  public void close() throws Exception {
+    try {
+      if (moderation != null) {
+        moderation.close();
+        moderation = null;
+      }
+    } finally {
+      super.close();
+    }
+  }
+
   /** Segments taken and not yet emitted. */
   int inFlight() {
     return inFlight;
@@ -122,106 +163,23 @@ public final class ModerateSegmentOperator extends AbstractUdfStreamOperator<Sco
   }
 
   /**
-   * One segment in flight: its result, or its timeout, is emitted once, on the task thread, with
-   * the input's timestamp.
-   */
-  private final class Pending implements ResultFuture<ScoredSegment> {
-    private final StreamRecord<RawRecord> input;
-    private final AtomicBoolean done = new AtomicBoolean();
-    private ScheduledFuture<?> timer;
-
-    Pending(StreamRecord<RawRecord> input) {
-      this.input = input;
-    }
-
-    @Override
-    public void complete(Collection<ScoredSegment> results) {
-      if (done.compareAndSet(false, true)) {
-        mailbox.execute(() -> emit(results), "emit a moderated segment");
-      }
-    }
-
-    @Override
-    public void complete(CollectionSupplier<ScoredSegment> supplier) {
-      if (done.compareAndSet(false, true)) {
-        mailbox.execute(() -> emit(supplier.get()), "emit a moderated segment");
-      }
-    }
-
-    @Override
-    public void completeExceptionally(Throwable error) {
-      if (done.compareAndSet(false, true)) {
-        mailbox.execute(
-            () -> {
-              throw new Exception("moderating a segment failed", error);
-            },
-            "fail on a segment error");
-      }
-    }
-
-    /** On the task thread, when the timer fires. */
-    void timeout() throws Exception {
-      if (!done.get()) {
-        userFunction.timeout(
-            input.getValue(),
-            new ResultFuture<>() {
-              @Override
-              public void complete(Collection<ScoredSegment> results) {
-                if (done.compareAndSet(false, true)) {
-                  emit(results);
-                }
-              }
-
-              @Override
-              public void complete(CollectionSupplier<ScoredSegment> supplier) {
-                try {
-                  complete(supplier.get());
-                } catch (Exception e) {
-                  completeExceptionally(e);
-                }
-              }
-
-              @Override
-              public void completeExceptionally(Throwable error) {
-                Pending.this.completeExceptionally(error);
-              }
-            });
-      }
-    }
-
-    private void emit(Collection<ScoredSegment> results) {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      for (ScoredSegment s : results) {
-        output.collect(input.hasTimestamp() ? new StreamRecord<>(s, input.getTimestamp()) : new StreamRecord<>(s));
-      }
-      inFlight--;
-    }
-  }
-
-  /**
    * Builds the operator from its parameters, which carry the task's mailbox executor (the supported
    * route; Flink's {@code YieldingOperatorFactory} is internal and deprecated).
    */
-  public static final class Factory extends AbstractStreamOperatorFactory<ScoredSegment>
-      implements OneInputStreamOperatorFactory<RawRecord, ScoredSegment> {
+  public static final class Factory extends AbstractStreamOperatorFactory<SegmentResult>
+      implements OneInputStreamOperatorFactory<RawRecord, SegmentResult> {
     private static final long serialVersionUID = 1L;
-    private final AsyncFunction<RawRecord, ScoredSegment> function;
-    private final int capacity;
-    private final long timeoutMs;
+    private final SegmentModeration.Factory spec;
 
-    private Factory(AsyncFunction<RawRecord, ScoredSegment> function, int capacity, long timeoutMs) {
-      this.function = function;
-      this.capacity = capacity;
-      this.timeoutMs = timeoutMs;
+    private Factory(SegmentModeration.Factory spec) {
+      this.spec = spec;
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T extends StreamOperator<ScoredSegment>> T createStreamOperator(
-        StreamOperatorParameters<ScoredSegment> parameters) {
-      return (T) new ModerateSegmentOperator(parameters, function, capacity, timeoutMs);
+    public <T extends StreamOperator<SegmentResult>> T createStreamOperator(
+        StreamOperatorParameters<SegmentResult> parameters) {
+      return (T) new ModerateSegmentOperator(parameters, spec);
     }
 
     @Override

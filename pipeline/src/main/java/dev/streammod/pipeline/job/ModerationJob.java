@@ -6,12 +6,12 @@ import dev.streammod.connectors.RawRecord;
 import dev.streammod.pipeline.config.JobSettings;
 import dev.streammod.pipeline.config.KafkaSettings;
 import dev.streammod.pipeline.config.MetricsOptions;
-import dev.streammod.pipeline.moderation.ScoredSegment;
+import dev.streammod.pipeline.moderation.ModerationSpec;
+import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.stats.StatsEvent;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -66,13 +66,13 @@ public final class ModerationJob {
                 "segments")
             .uid("segments-source");
 
-    SingleOutputStreamOperator<ScoredSegment> scored =
+    SingleOutputStreamOperator<SegmentResult> scored =
         segments
             .transform(
                 "moderate segment",
-                TypeInformation.of(ScoredSegment.class),
+                SegmentResultSerializer.typeInfo(),
                 ModerateSegmentOperator.factory(
-                    new ModerateSegmentFunction(
+                    new ModerationSpec(
                         settings.model(),
                         settings.decoder(),
                         settings.batching(),
@@ -84,7 +84,7 @@ public final class ModerationJob {
 
     SingleOutputStreamOperator<KeyedBytes> verdicts =
         scored
-            .keyBy(s -> s.streamId)
+            .keyBy(SegmentResult::streamId)
             .process(new PolicyFunction(settings.policy()))
             .uid("policy")
             .name("policy");

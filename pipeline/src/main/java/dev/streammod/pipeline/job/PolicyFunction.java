@@ -4,7 +4,8 @@ import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.KeyedBytes;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.ModerationVerdict;
-import dev.streammod.pipeline.moderation.ScoredSegment;
+import dev.streammod.pipeline.moderation.SegmentResult;
+import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.Verdicts;
 import dev.streammod.pipeline.policy.Policy;
 import dev.streammod.pipeline.stats.StatsEvent;
@@ -19,7 +20,7 @@ import org.apache.flink.util.OutputTag;
  * letter for each segment that failed and a {@link StatsEvent} per verdict for the stream
  * statistics.
  */
-public final class PolicyFunction extends KeyedProcessFunction<String, ScoredSegment, KeyedBytes> {
+public final class PolicyFunction extends KeyedProcessFunction<String, SegmentResult, KeyedBytes> {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<KeyedBytes> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
@@ -51,15 +52,15 @@ public final class PolicyFunction extends KeyedProcessFunction<String, ScoredSeg
   }
 
   @Override
-  public void processElement(ScoredSegment s, Context ctx, Collector<KeyedBytes> out) {
+  public void processElement(SegmentResult s, Context ctx, Collector<KeyedBytes> out) {
     long now = System.currentTimeMillis();
     ModerationVerdict verdict = Verdicts.verdict(s, policy, now);
     decisions[verdict.getDecision().ordinal()].inc();
-    out.collect(record(s.streamId, verdictCodec.encode(verdict)));
-    ctx.output(STATS_EVENTS, StatsEvent.verdict(verdict, s.ingestTimestampMs, s.fetchedBytes));
-    if (s.failed()) {
+    out.collect(record(s.streamId(), verdictCodec.encode(verdict)));
+    ctx.output(STATS_EVENTS, StatsEvent.verdict(verdict, s.id().ingestTimestampMs(), s.fetchedBytes()));
+    if (s instanceof Failed f) {
       deadLetters.inc();
-      ctx.output(DEAD_LETTERS, record(s.streamId, deadLetterCodec.encode(Verdicts.deadLetter(s, now))));
+      ctx.output(DEAD_LETTERS, record(s.streamId(), deadLetterCodec.encode(Verdicts.deadLetter(f, now))));
     }
   }
 

@@ -179,6 +179,32 @@ public final class FairDispatcher {
     start.forEach(this::execute);
   }
 
+  /**
+   * Takes back a task that is still waiting for its turn, releasing its place in the capacity.
+   *
+   * @return false when the task already started (or was never submitted): it then finishes as
+   *     usual
+   */
+  public boolean withdraw(String streamId, Task task) {
+    synchronized (lock) {
+      Stream s = streams.get(streamId);
+      if (s == null || !s.waiting.removeFirstOccurrence(task)) {
+        return false;
+      }
+      admitted--;
+      if (s.waiting.isEmpty()) {
+        if (s.inRing) {
+          ring.remove(s);
+          s.inRing = false;
+        }
+        if (s.inFlight == 0) {
+          streams.remove(s.id, s);
+        }
+      }
+      return true;
+    }
+  }
+
   /** Tasks waiting for their turn now. */
   public int waiting() {
     synchronized (lock) {

@@ -17,43 +17,49 @@ import dev.streammod.models.ModelConfig;
 import dev.streammod.models.batching.DynamicBatcher;
 import dev.streammod.models.batching.InferenceResult;
 import dev.streammod.pipeline.config.FetchOptions;
+import dev.streammod.pipeline.moderation.SegmentResult.Failed;
+import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
+import dev.streammod.pipeline.moderation.SegmentResult.Scored;
+import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
+import dev.streammod.pipeline.moderation.SegmentResult.Timings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Collection;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
- * Turns one raw Kafka record into a {@link ScoredSegment}: Avro decode, FFmpeg decode and sampling
- * on the decode executor, then inference through the shared batcher. Never fails its future: every
- * problem becomes a ScoredSegment with an error stage, code and message.
+ * Moderates one raw Kafka record into a {@link SegmentResult}, in one direction: read (Avro, on the
+ * caller's thread), fetch (a payload given by reference, on a fetch thread), admission to a decode
+ * thread through a {@link FairDispatcher} (round-robin across streams, a cap per stream), decode
+ * (FFmpeg; a {@link DegradePolicy} decides, when decoding starts, whether a late segment samples
+ * fewer frames), the hand-off of its frames to the shared batcher, and completion (scoring, the
+ * result) on the completion executor, never on the batcher's thread. Every problem becomes a
+ * {@link Failed} result with its stage and code; the result future never fails.
  *
- * <p>Segments reach the decode executor through a {@link FairDispatcher} (round-robin across
- * streams, a cap per stream), and a {@link DegradePolicy} decides, when decoding starts, whether a
- * late segment samples fewer frames.
- *
- * <p>A segment with a {@code payload_uri} and no inline payload is fetched by the {@link
- * PayloadFetcher}, before FFmpeg; a refused or failed fetch is an error at stage FETCH with the
- * {@link FetchErrorCode}. With a fetch executor, the decode thread that reads such a segment hands
- * the fetch to it and moves on; once fetched, the segment is admitted to the decode threads again,
- * through the same fair dispatcher: a slow store holds fetch threads, not decode threads. Without
- * one, the fetch runs on the decode thread, under the same admission as decoding.
+ * <p>A segment that times out ({@link Moderation#timeOut}) gets its TIMEOUT result at once and is
+ * taken back where it waits, from the dispatcher's queue or the batcher's; one that is being
+ * fetched or decoded finishes that step and goes no further. So the decode threads and the model
+ * spend nothing on segments whose verdict was already sent, and the dispatcher holds at most the
+ * caller's segments in flight plus one timed-out segment per decode thread.
  */
 public final class SegmentModerator {
   private final SegmentDecoder decoder;
   private final DynamicBatcher batcher;
-  private final ModelConfig model;
-  private final String[] labels;
-  private final boolean[] riskLabel;
+  private final ModelRef model;
+  private final SegmentScores.Scoring scoring;
   private final FairDispatcher dispatcher;
   private final DegradePolicy degrade;
   private final LongSupplier wallClockMs;
   private final PayloadFetcher fetcher;
   private final Executor fetchExecutor;
+  private final Executor completion;
   private final ThreadLocal<AvroCodec<VideoSegment>> codec =
       ThreadLocal.withInitial(AvroCodec::videoSegments);
 
@@ -75,158 +81,56 @@ public final class SegmentModerator {
     public static Admission unlimited() {
       return new Admission(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
-  }
 
-  /**
-   * Without per-stream fairness or degrade mode: segments go to the executor as they come.
-   *
-   * @param riskLabels labels whose summed score picks the worst frame (those the policy acts on)
-   */
-  public SegmentModerator(
-      SegmentDecoder decoder,
-      DynamicBatcher batcher,
-      ModelConfig model,
-      Set<String> riskLabels,
-      Executor decodeExecutor) {
-    this(
-        decoder,
-        batcher,
-        model,
-        riskLabels,
-        decodeExecutor,
-        Admission.unlimited(),
-        DegradePolicy.off(),
-        System::currentTimeMillis,
-        null,
-        null);
-  }
-
-  /**
-   * @param riskLabels labels whose summed score picks the worst frame (those the policy acts on)
-   * @param admission at most {@code decodeThreads} segments on the executor (its thread count),
-   *     {@code maxPerStream} of one stream in flight, {@code capacity} admitted in all
-   * @param wallClockMs the clock that ages segments against their Kafka timestamps
-   * @param fetcher reads payloads given by reference; null: fetching is disabled and such a segment
-   *     is an error naming {@link FetchOptions#ENABLING_KEY}
-   * @param fetchExecutor where payloads given by reference are fetched, the segment then admitted
-   *     to the decode executor again; null: on the decode thread that read the segment
-   */
-  public SegmentModerator(
-      SegmentDecoder decoder,
-      DynamicBatcher batcher,
-      ModelConfig model,
-      Set<String> riskLabels,
-      Executor decodeExecutor,
-      Admission admission,
-      DegradePolicy degrade,
-      LongSupplier wallClockMs,
-      PayloadFetcher fetcher,
-      Executor fetchExecutor) {
-    this.decoder = decoder;
-    this.batcher = batcher;
-    this.model = model;
-    List<String> l = model.labels();
-    this.labels = l.toArray(new String[0]);
-    this.riskLabel = new boolean[labels.length];
-    for (int i = 0; i < labels.length; i++) {
-      riskLabel[i] = riskLabels.contains(labels[i]);
+    /**
+     * For a caller that keeps at most {@code inFlight} segments unanswered: room for those and for
+     * one timed-out segment still finishing on each decode thread, so none is ever refused.
+     */
+    public static Admission forInFlight(int inFlight, int decodeThreads, int maxPerStream) {
+      return new Admission(decodeThreads, maxPerStream, Math.max(1, inFlight) + decodeThreads);
     }
+  }
+
+  private SegmentModerator(Builder b) {
+    this.decoder = b.decoder;
+    this.batcher = b.batcher;
+    this.model = new ModelRef(b.model.name(), b.model.version());
+    this.scoring = new SegmentScores.Scoring(b.model.labels(), b.riskLabels);
     this.dispatcher =
         new FairDispatcher(
-            decodeExecutor, admission.decodeThreads(), admission.maxPerStream(), admission.capacity());
-    this.degrade = degrade;
-    this.wallClockMs = wallClockMs;
-    this.fetcher = fetcher;
-    this.fetchExecutor = fetchExecutor;
-  }
-
-  public CompletableFuture<ScoredSegment> moderate(RawRecord record) {
-    long started = System.nanoTime();
-    CompletableFuture<ScoredSegment> result = new CompletableFuture<>();
-    dispatch(record, null, started, result);
-    return result;
+            b.decodeExecutor, b.admission.decodeThreads(), b.admission.maxPerStream(), b.admission.capacity());
+    this.degrade = b.degrade;
+    this.wallClockMs = b.wallClockMs;
+    this.fetcher = b.fetcher;
+    this.fetchExecutor = b.fetchExecutor;
+    this.completion = b.completion;
   }
 
   /**
-   * Admits the segment to the decode threads, which read it ({@code prepared} null) or take it as
-   * read and fetched, and complete {@code result}.
+   * @param decodeExecutor runs the decode step; {@link Admission#decodeThreads} should be its thread
+   *     count
    */
-  private void dispatch(
-      RawRecord record, Prepared prepared, long started, CompletableFuture<ScoredSegment> result) {
-    FairDispatcher.Task task =
-        new FairDispatcher.Task() {
-          @Override
-          public CompletableFuture<?> run() {
-            CompletableFuture<ScoredSegment> done;
-            try {
-              Prepared p = prepared;
-              if (p == null) {
-                p = read(record, started);
-                if (p.failure == null && p.payload == null && fetchExecutor != null) {
-                  // Fetch on a fetch thread and come back: this decode thread moves on.
-                  fetchElsewhere(p, record, started, result);
-                  return CompletableFuture.completedFuture(null);
-                }
-                p = fetchIfNeeded(p, record, started);
-              }
-              Decoded d = p.failure != null ? Decoded.failed(p.failure) : decode(p, record, started);
-              done = d.failed() ? CompletableFuture.completedFuture(d.segment) : infer(d, started);
-            } catch (RuntimeException | Error e) {
-              done = CompletableFuture.failedFuture(e);
-            }
-            done.whenComplete(
-                (s, t) -> {
-                  if (t == null) {
-                    result.complete(s);
-                  } else {
-                    Throwable cause =
-                        t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-                    result.complete(
-                        failure(record, null, Stage.INFER, "INTERNAL", String.valueOf(cause), started));
-                  }
-                });
-            return done;
-          }
-
-          @Override
-          public void rejected(RejectedExecutionException e) {
-            result.complete(rejectedFailure(record, e, started));
-          }
-        };
-    try {
-      dispatcher.submit(streamIdFromKey(record), task);
-    } catch (RejectedExecutionException e) {
-      result.complete(rejectedFailure(record, e, started));
-    }
+  public static Builder builder(
+      SegmentDecoder decoder, DynamicBatcher batcher, ModelConfig model, Executor decodeExecutor) {
+    return new Builder(decoder, batcher, model, decodeExecutor);
   }
 
-  /** Fetches {@code p}'s payload on the fetch executor, then admits it to the decode threads again. */
-  private void fetchElsewhere(
-      Prepared p, RawRecord record, long started, CompletableFuture<ScoredSegment> result) {
-    try {
-      fetchExecutor.execute(
-          () -> {
-            try {
-              Prepared fetched = fetchIfNeeded(p, record, started);
-              if (fetched.failure != null) {
-                result.complete(fetched.failure);
-              } else {
-                dispatch(record, fetched, started, result);
-              }
-            } catch (RuntimeException | Error e) {
-              result.complete(fill(p.base, record, Stage.FETCH, "INTERNAL", String.valueOf(e), started));
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.complete(
-          fill(
-              p.base, record, Stage.FETCH, "REJECTED", "fetch executor refused the segment: " + e, started));
+  /** Starts moderating {@code record}; its result arrives on the completion executor. */
+  public Moderation moderate(RawRecord record) {
+    InFlight s = new InFlight(record);
+    if (!s.read()) {
+      return s;
     }
-  }
-
-  private ScoredSegment rejectedFailure(RawRecord record, RuntimeException e, long started) {
-    return failure(
-        record, null, Stage.DECODE, "REJECTED", "decode executor refused the segment: " + e, started);
+    if (s.payload == null && fetchExecutor != null) {
+      try {
+        fetchExecutor.execute(s::fetchThenAdmit);
+      } catch (RejectedExecutionException e) {
+        s.fail(Stage.FETCH, ErrorCode.REJECTED, "fetch executor refused the segment: " + e);
+      }
+    } else {
+      s.admit();
+    }
+    return s;
   }
 
   /** Segments admitted and not yet done (waiting for a decode thread or in flight). */
@@ -243,194 +147,258 @@ public final class SegmentModerator {
     return degrade;
   }
 
-  /** A segment whose moderation did not finish in time. */
-  public ScoredSegment timedOut(RawRecord record, long timeoutMs) {
-    ScoredSegment s =
-        failure(
-            record,
-            null,
-            Stage.TIMEOUT,
-            "TIMEOUT",
-            "segment was not moderated within " + timeoutMs + " ms (decode + inference)",
-            System.nanoTime());
-    s.totalMs = timeoutMs;
-    return s;
+  /** One segment on its way: the result to come, and a way to give up on it. */
+  public interface Moderation {
+    /**
+     * Completes once, with the segment's result or its TIMEOUT failure, whichever comes first; on
+     * the completion executor, or on the thread that calls {@link #timeOut}.
+     */
+    CompletableFuture<SegmentResult> result();
+
+    /**
+     * Completes the result with a TIMEOUT failure, on this thread, unless it is already complete,
+     * and takes the segment back where it waits.
+     */
+    void timeOut(long afterMs);
   }
 
-  /** Reads the record (Avro); its payload is null when given by reference and not yet fetched. */
-  private Prepared read(RawRecord record, long started) {
+  /**
+   * One segment from its record to its result. Each step runs on one thread at a time, handed to
+   * the next through an executor, so the mutable fields need no lock; {@code result} and {@code
+   * inference} are read across threads by {@link #timeOut}.
+   */
+  private final class InFlight implements Moderation, FairDispatcher.Task {
+    final RawRecord record;
+    final long started = System.nanoTime();
+    final CompletableFuture<SegmentResult> result = new CompletableFuture<>();
+    final String streamKey;
+    SegmentId id;
     VideoSegment segment;
-    try {
-      segment = codec.get().decode(record.value);
-    } catch (AvroDecodeException e) {
-      return Prepared.failed(
-          failure(record, null, Stage.DESERIALIZE, e.reason().name(), e.getMessage(), started));
-    }
-    ScoredSegment base = base(record, segment);
-    ByteBuffer payload = segment.getPayload();
-    if (payload == null && segment.getPayloadUri() == null) {
-      String why = "segment has neither an inline payload nor a payload_uri";
-      return Prepared.failed(fill(base, record, Stage.FETCH, "NO_PAYLOAD", why, started));
-    }
-    return new Prepared(base, segment, payload, null);
-  }
+    byte[] payload;
+    double waitMs;
+    double fetchMs;
+    double decodeMs;
+    long fetchedBytes;
+    boolean degraded;
+    private volatile CompletableFuture<InferenceResult> inference;
 
-  /** {@code p} with its payload fetched on this thread when given by reference. */
-  private Prepared fetchIfNeeded(Prepared p, RawRecord record, long started) {
-    if (p.failure != null || p.payload != null) {
-      return p;
+    InFlight(RawRecord record) {
+      this.record = record;
+      this.streamKey = streamIdFromKey(record);
+      this.id =
+          new SegmentId(streamKey, -1, record.topic, record.partition, record.offset, record.timestamp);
     }
-    FetchResult fetched = fetch(p.segment.getPayloadUri(), p.base);
-    if (fetched instanceof FetchFailure f) {
-      return Prepared.failed(fill(p.base, record, Stage.FETCH, f.code().name(), f.message(), started));
-    }
-    return new Prepared(p.base, p.segment, ByteBuffer.wrap(((FetchedPayload) fetched).bytes()), null);
-  }
 
-  private Decoded decode(Prepared p, RawRecord record, long started) {
-    ScoredSegment base = p.base;
-    VideoSegment segment = p.segment;
-    ByteBuffer payload = p.payload;
-    long decodeStart = System.nanoTime();
-    base.waitMs = (decodeStart - started) / 1e6 - base.fetchMs;
-    DegradePolicy.Decision decision = degrade.decide(record.timestamp, wallClockMs.getAsLong());
-    int normal = decoder.settings().maxFrames();
-    int maxFrames = degrade.maxFrames(decision, normal);
-    DecodeResult r =
-        decoder.decode(
-            bytes(segment.getInitSegment()), bytes(payload), segment.getContainer(), maxFrames);
-    base.decodeMs = (System.nanoTime() - decodeStart) / 1e6;
-    if (r instanceof DecodeFailure f) {
-      return Decoded.failed(
-          fill(base, record, Stage.DECODE, f.code().name(), f.message(), started));
+    @Override
+    public CompletableFuture<SegmentResult> result() {
+      return result;
     }
-    // Only an analysis can be degraded; a segment that failed to decode gets a plain ERROR.
-    base.degraded = decision == DegradePolicy.Decision.DEGRADED && maxFrames < normal;
-    return new Decoded(base, (DecodedFrames) r, record);
-  }
 
-  /** Fetches a payload given by reference on this thread, noting its time and size. */
-  private FetchResult fetch(String uri, ScoredSegment s) {
-    if (fetcher == null) {
-      return new FetchFailure(
-          FetchErrorCode.SCHEME_NOT_ALLOWED,
-          "payload_uri "
-              + PayloadFetcher.redacted(uri)
-              + " was not fetched: fetching payloads by reference is disabled; list the schemes"
-              + " to fetch in "
-              + FetchOptions.ENABLING_KEY
-              + " (with fetch.allowed-hosts for http(s), fetch.allowed-path-prefixes for file:)");
+    /** Reads the Avro record; false when it failed (the result is then on its way). */
+    boolean read() {
+      try {
+        segment = codec.get().decode(record.value);
+      } catch (AvroDecodeException e) {
+        fail(Stage.DESERIALIZE, ErrorCode.of(e.reason()), e.getMessage());
+        return false;
+      } catch (RuntimeException e) {
+        fail(Stage.DESERIALIZE, ErrorCode.INTERNAL, String.valueOf(e));
+        return false;
+      }
+      id =
+          new SegmentId(
+              segment.getStreamId(),
+              segment.getSequence(),
+              record.topic,
+              record.partition,
+              record.offset,
+              record.timestamp);
+      payload = bytes(segment.getPayload());
+      if (payload == null && segment.getPayloadUri() == null) {
+        fail(Stage.FETCH, ErrorCode.NO_PAYLOAD, "segment has neither an inline payload nor a payload_uri");
+        return false;
+      }
+      return true;
     }
-    long start = System.nanoTime();
-    FetchResult r = fetcher.fetch(uri);
-    s.fetchMs = (System.nanoTime() - start) / 1e6;
-    if (r instanceof FetchedPayload p) {
-      s.fetchedBytes = p.bytes().length;
-    }
-    return r;
-  }
 
-  private CompletableFuture<ScoredSegment> infer(Decoded d, long started) {
-    DecodedFrames frames = d.frames;
-    CompletableFuture<InferenceResult> inference;
-    try {
-      inference = batcher.submitOwned(frames.rgb(), 0, frames.count());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.completedFuture(
-          fill(d.segment, d.record, Stage.INFER, "INTERRUPTED", "interrupted while queueing frames", started));
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(
-          fill(d.segment, d.record, Stage.INFER, "INFERENCE_FAILED", String.valueOf(e), started));
-    }
-    return inference.handle(
-        (res, err) -> {
-          if (err != null) {
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            return fill(d.segment, d.record, Stage.INFER, "INFERENCE_FAILED", String.valueOf(cause.getMessage()), started);
-          }
-          return scored(d.segment, frames, res, started);
-        });
-  }
-
-  private ScoredSegment scored(ScoredSegment s, DecodedFrames frames, InferenceResult r, long started) {
-    float[][] perFrame = r.scores();
-    float[] max = new float[labels.length];
-    int worst = 0;
-    float worstRisk = -1f;
-    for (int f = 0; f < perFrame.length; f++) {
-      float risk = 0f;
-      for (int l = 0; l < labels.length; l++) {
-        float v = perFrame[f][l];
-        if (v > max[l]) {
-          max[l] = v;
+    /** On a fetch thread: the payload, then the decode threads. */
+    void fetchThenAdmit() {
+      try {
+        if (fetch()) {
+          admit();
         }
-        if (riskLabel[l]) {
-          risk += v;
+      } catch (RuntimeException | Error e) {
+        fail(Stage.FETCH, ErrorCode.INTERNAL, String.valueOf(e));
+      }
+    }
+
+    void admit() {
+      if (result.isDone()) {
+        return; // timed out while fetching
+      }
+      try {
+        dispatcher.submit(streamKey, this);
+      } catch (RejectedExecutionException e) {
+        rejected(e);
+      }
+    }
+
+    @Override
+    public void rejected(RejectedExecutionException e) {
+      fail(Stage.DECODE, ErrorCode.REJECTED, "decode executor refused the segment: " + e);
+    }
+
+    /**
+     * On a decode thread: fetch (when no fetch executor did), decode, hand the frames to the
+     * batcher. The stream keeps its place in the dispatcher until the returned future completes.
+     */
+    @Override
+    public CompletableFuture<?> run() {
+      try {
+        waitMs = (System.nanoTime() - started) / 1e6 - fetchMs;
+        if (result.isDone() || (payload == null && !fetch())) {
+          return CompletableFuture.completedFuture(null);
         }
-      }
-      if (risk > worstRisk) {
-        worstRisk = risk;
-        worst = f;
-      }
-    }
-    int top = 0;
-    for (int l = 1; l < labels.length; l++) {
-      if (max[l] > max[top]) {
-        top = l;
+        DecodedFrames frames = decode();
+        return frames == null || result.isDone() ? CompletableFuture.completedFuture(null) : infer(frames);
+      } catch (RuntimeException | Error e) {
+        fail(Stage.DECODE, ErrorCode.INTERNAL, String.valueOf(e));
+        return CompletableFuture.completedFuture(null);
       }
     }
-    s.labels = labels;
-    s.scores = max;
-    s.topLabel = labels[top];
-    s.topScore = max[top];
-    s.framesSampled = frames.count();
-    s.worstFrameOffsetMs = frames.count() == 0 ? -1 : frames.timestampsMicros()[worst] / 1000;
-    s.queueMs = r.queueMillis();
-    s.inferMs = r.inferMillis();
-    s.batchSize = r.batchSize();
-    s.totalMs = (System.nanoTime() - started) / 1e6;
-    return s;
-  }
 
-  private ScoredSegment base(RawRecord record, VideoSegment segment) {
-    ScoredSegment s = new ScoredSegment();
-    s.streamId = segment.getStreamId();
-    s.sequence = segment.getSequence();
-    s.sourceTopic = record.topic;
-    s.sourcePartition = record.partition;
-    s.sourceOffset = record.offset;
-    s.ingestTimestampMs = record.timestamp;
-    s.modelName = model.name();
-    s.modelVersion = model.version();
-    return s;
-  }
-
-  private ScoredSegment failure(
-      RawRecord record, ScoredSegment known, Stage stage, String code, String message, long started) {
-    ScoredSegment s = known;
-    if (s == null) {
-      s = new ScoredSegment();
-      s.streamId = streamIdFromKey(record);
-      s.sourceTopic = record.topic;
-      s.sourcePartition = record.partition;
-      s.sourceOffset = record.offset;
-      s.ingestTimestampMs = record.timestamp;
-      s.modelName = model.name();
-      s.modelVersion = model.version();
+    /** Fetches the payload given by reference on this thread; false when it failed. */
+    private boolean fetch() {
+      String uri = segment.getPayloadUri();
+      if (fetcher == null) {
+        fail(
+            Stage.FETCH,
+            ErrorCode.of(FetchErrorCode.SCHEME_NOT_ALLOWED),
+            "payload_uri "
+                + PayloadFetcher.redacted(uri)
+                + " was not fetched: fetching payloads by reference is disabled; list the schemes"
+                + " to fetch in "
+                + FetchOptions.ENABLING_KEY
+                + " (with fetch.allowed-hosts for http(s), fetch.allowed-path-prefixes for file:)");
+        return false;
+      }
+      long start = System.nanoTime();
+      FetchResult r = fetcher.fetch(uri);
+      fetchMs = (System.nanoTime() - start) / 1e6;
+      if (r instanceof FetchFailure f) {
+        fail(Stage.FETCH, ErrorCode.of(f.code()), f.message());
+        return false;
+      }
+      payload = ((FetchedPayload) r).bytes();
+      fetchedBytes = payload.length;
+      return true;
     }
-    return fill(s, record, stage, code, message, started);
-  }
 
-  private static ScoredSegment fill(
-      ScoredSegment s, RawRecord record, Stage stage, String code, String message, long started) {
-    s.errorStage = stage.name();
-    s.errorCode = code;
-    s.errorMessage = message;
-    s.key = record.key;
-    s.value = record.value;
-    s.totalMs = (System.nanoTime() - started) / 1e6;
-    return s;
+    /** The sampled frames; null when decoding failed (the result is then on its way). */
+    private DecodedFrames decode() {
+      DegradePolicy.Decision decision = degrade.decide(record.timestamp, wallClockMs.getAsLong());
+      int normal = decoder.settings().maxFrames();
+      int maxFrames = degrade.maxFrames(decision, normal);
+      long start = System.nanoTime();
+      DecodeResult r =
+          decoder.decode(bytes(segment.getInitSegment()), payload, segment.getContainer(), maxFrames);
+      decodeMs = (System.nanoTime() - start) / 1e6;
+      if (r instanceof DecodeFailure f) {
+        fail(Stage.DECODE, ErrorCode.of(f.code()), f.message());
+        return null;
+      }
+      payload = null; // the frames are what is kept from here on
+      // Only an analysis can be degraded; a segment that failed to decode gets a plain ERROR.
+      degraded = decision == DegradePolicy.Decision.DEGRADED && maxFrames < normal;
+      return (DecodedFrames) r;
+    }
+
+    private CompletableFuture<?> infer(DecodedFrames frames) {
+      CompletableFuture<InferenceResult> f;
+      try {
+        f = batcher.submitOwned(frames.rgb(), 0, frames.count());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(Stage.INFER, ErrorCode.INTERRUPTED, "interrupted while queueing frames");
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException e) {
+        fail(Stage.INFER, ErrorCode.INFERENCE_FAILED, String.valueOf(e));
+        return CompletableFuture.completedFuture(null);
+      }
+      inference = f;
+      if (result.isDone()) {
+        f.cancel(false); // timed out while queueing: the batcher skips it
+      }
+      return f.handleAsync(
+          (r, err) -> {
+            if (err == null) {
+              complete(scored(frames, r));
+            } else if (!result.isDone()) {
+              Throwable cause =
+                  err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+              complete(failed(Stage.INFER, ErrorCode.INFERENCE_FAILED, String.valueOf(cause.getMessage())));
+            }
+            return null;
+          },
+          completion);
+    }
+
+    private Scored scored(DecodedFrames frames, InferenceResult r) {
+      SegmentScores scores = scoring.score(r.scores(), frames.timestampsMicros());
+      Timings t = timings(r.queueMillis(), r.inferMillis());
+      return new Scored(id, model, scores, degraded, r.batchSize(), fetchedBytes, t);
+    }
+
+    @Override
+    public void timeOut(long afterMs) {
+      Failed f =
+          new Failed(
+              id,
+              model,
+              Stage.TIMEOUT,
+              ErrorCode.TIMEOUT,
+              "segment was not moderated within " + afterMs + " ms (decode + inference)",
+              record.key,
+              record.value,
+              0,
+              // The steps' own times belong to other threads; the timeout is what counts here.
+              new Timings(0, 0, 0, 0, 0, afterMs));
+      if (!result.complete(f)) {
+        return;
+      }
+      dispatcher.withdraw(streamKey, this);
+      CompletableFuture<InferenceResult> queued = inference;
+      if (queued != null) {
+        queued.cancel(false); // the batcher skips it unless its batch already runs
+      }
+    }
+
+    /** Completes the result with a failure, on the completion executor. */
+    void fail(Stage stage, ErrorCode code, String message) {
+      completeLater(failed(stage, code, message));
+    }
+
+    private Failed failed(Stage stage, ErrorCode code, String message) {
+      return new Failed(
+          id, model, stage, code, message, record.key, record.value, fetchedBytes, timings(0, 0));
+    }
+
+    private Timings timings(double queueMs, double inferMs) {
+      return new Timings(
+          waitMs, fetchMs, decodeMs, queueMs, inferMs, (System.nanoTime() - started) / 1e6);
+    }
+
+    private void completeLater(SegmentResult r) {
+      try {
+        completion.execute(() -> complete(r));
+      } catch (RejectedExecutionException e) {
+        complete(r); // the completion executor is shutting down: nobody is waiting for order
+      }
+    }
+
+    private void complete(SegmentResult r) {
+      result.complete(r);
+    }
   }
 
   /** The Kafka key is the stream id by contract; it names the stream even when the value is unreadable. */
@@ -454,31 +422,75 @@ public final class SegmentModerator {
     return out;
   }
 
-  /** A segment read, with its payload unless still to fetch; or the failure that stopped it. */
-  private record Prepared(
-      ScoredSegment base, VideoSegment segment, ByteBuffer payload, ScoredSegment failure) {
-    static Prepared failed(ScoredSegment s) {
-      return new Prepared(null, null, null, s);
-    }
-  }
+  /** Builds a {@link SegmentModerator}; everything but the four required parts has a default. */
+  public static final class Builder {
+    private final SegmentDecoder decoder;
+    private final DynamicBatcher batcher;
+    private final ModelConfig model;
+    private final Executor decodeExecutor;
+    private Collection<String> riskLabels = Set.of();
+    private Admission admission = Admission.unlimited();
+    private DegradePolicy degrade = DegradePolicy.off();
+    private LongSupplier wallClockMs = System::currentTimeMillis;
+    private PayloadFetcher fetcher;
+    private Executor fetchExecutor;
+    private Executor completion = ForkJoinPool.commonPool();
 
-  private static final class Decoded {
-    final ScoredSegment segment;
-    final DecodedFrames frames;
-    final RawRecord record;
-
-    Decoded(ScoredSegment segment, DecodedFrames frames, RawRecord record) {
-      this.segment = segment;
-      this.frames = frames;
-      this.record = record;
-    }
-
-    static Decoded failed(ScoredSegment s) {
-      return new Decoded(s, null, null);
+    private Builder(SegmentDecoder decoder, DynamicBatcher batcher, ModelConfig model, Executor decodeExecutor) {
+      this.decoder = Objects.requireNonNull(decoder, "decoder");
+      this.batcher = Objects.requireNonNull(batcher, "batcher");
+      this.model = Objects.requireNonNull(model, "model");
+      this.decodeExecutor = Objects.requireNonNull(decodeExecutor, "decodeExecutor");
     }
 
-    boolean failed() {
-      return frames == null;
+    /** Labels whose summed score picks the worst frame (those the policy acts on); default none. */
+    public Builder riskLabels(Collection<String> riskLabels) {
+      this.riskLabels = Set.copyOf(riskLabels);
+      return this;
+    }
+
+    /** Default: no limit beyond the executor's own. */
+    public Builder admission(Admission admission) {
+      this.admission = Objects.requireNonNull(admission, "admission");
+      return this;
+    }
+
+    /** Default: off. */
+    public Builder degrade(DegradePolicy degrade) {
+      this.degrade = Objects.requireNonNull(degrade, "degrade");
+      return this;
+    }
+
+    /** The clock that ages segments against their Kafka timestamps; default the system's. */
+    public Builder wallClockMs(LongSupplier wallClockMs) {
+      this.wallClockMs = Objects.requireNonNull(wallClockMs, "wallClockMs");
+      return this;
+    }
+
+    /**
+     * Payloads given by reference: {@code fetcher} null (the default) refuses them with an error
+     * naming {@link FetchOptions#ENABLING_KEY}; {@code fetchExecutor} null fetches on the decode
+     * thread, under the same admission as decoding, otherwise a slow store holds fetch threads and
+     * no decode thread.
+     */
+    public Builder fetch(PayloadFetcher fetcher, Executor fetchExecutor) {
+      this.fetcher = fetcher;
+      this.fetchExecutor = fetchExecutor;
+      return this;
+    }
+
+    /**
+     * Where results are completed (scoring included); default the common fork-join pool, never the
+     * batcher's thread. The job gives its task's mailbox, so that results and metrics stay on the
+     * task thread.
+     */
+    public Builder completion(Executor completion) {
+      this.completion = Objects.requireNonNull(completion, "completion");
+      return this;
+    }
+
+    public SegmentModerator build() {
+      return new SegmentModerator(this);
     }
   }
 }

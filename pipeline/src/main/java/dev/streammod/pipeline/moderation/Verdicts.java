@@ -3,67 +3,72 @@ package dev.streammod.pipeline.moderation;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
+import dev.streammod.pipeline.moderation.SegmentResult.Failed;
+import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import dev.streammod.pipeline.policy.Policy;
 import dev.streammod.pipeline.policy.PolicyOutcome;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Builds the output records for one scored segment. */
+/** Builds the output records for one segment's result. */
 public final class Verdicts {
   private Verdicts() {}
 
-  public static ModerationVerdict verdict(ScoredSegment s, Policy policy, long nowMs) {
+  public static ModerationVerdict verdict(SegmentResult s, Policy policy, long nowMs) {
+    SegmentResult.SegmentId id = s.id();
+    SegmentResult.Timings t = s.timings();
+    long ingest = id.ingestTimestampMs();
     ModerationVerdict.Builder v =
         ModerationVerdict.newBuilder()
-            .setStreamId(s.streamId)
-            .setSequence(s.sequence)
-            .setFramesSampled(s.framesSampled)
-            .setDegraded(s.degraded)
-            .setModelName(s.modelName == null ? "" : s.modelName)
-            .setModelVersion(s.modelVersion == null ? "" : s.modelVersion)
-            .setQueueMs(s.queueMs)
-            .setDecodeMs(s.decodeMs)
-            .setInferMs(s.inferMs)
-            .setTotalMs(s.totalMs)
+            .setStreamId(id.streamId())
+            .setSequence(id.sequence())
+            .setModelName(s.model().name())
+            .setModelVersion(s.model().version())
+            .setQueueMs(t.queueMs())
+            .setDecodeMs(t.decodeMs())
+            .setInferMs(t.inferMs())
+            .setTotalMs(t.totalMs())
             .setVerdictAtMs(nowMs)
-            .setIngestToVerdictMs(s.ingestTimestampMs > 0 ? Math.max(0, nowMs - s.ingestTimestampMs) : 0)
-            .setSourcePartition(s.sourcePartition)
-            .setSourceOffset(s.sourceOffset);
-    if (s.failed()) {
+            .setIngestToVerdictMs(ingest > 0 ? Math.max(0, nowMs - ingest) : 0)
+            .setSourcePartition(id.partition())
+            .setSourceOffset(id.offset());
+    if (s instanceof Failed f) {
       return v.setDecision(Decision.ERROR)
+          .setFramesSampled(0)
+          .setDegraded(false)
           .setRule(null)
           .setScores(Map.of())
-          .setErrorCode(s.errorStage + "/" + s.errorCode)
-          .setErrorMessage(s.errorMessage)
+          .setErrorCode(f.qualifiedCode())
+          .setErrorMessage(f.message())
           .build();
     }
-    Map<String, Float> scores = new LinkedHashMap<>();
-    for (int i = 0; i < s.labels.length; i++) {
-      scores.put(s.labels[i], s.scores[i]);
-    }
-    PolicyOutcome outcome = policy.evaluate(s.labels, s.scores);
+    Scored sc = (Scored) s;
+    SegmentScores scores = sc.scores();
+    PolicyOutcome outcome = policy.evaluate(scores.labels(), scores.max());
     return v.setDecision(outcome.decision())
+        .setFramesSampled(scores.frames())
+        .setDegraded(sc.degraded())
         .setRule(outcome.rule())
-        .setScores(scores)
-        .setTopLabel(s.topLabel)
-        .setTopScore(s.topScore)
-        .setWorstFrameOffsetMs(s.worstFrameOffsetMs >= 0 ? s.worstFrameOffsetMs : null)
+        .setScores(scores.asMap())
+        .setTopLabel(scores.topLabel())
+        .setTopScore(scores.topScore())
+        .setWorstFrameOffsetMs(scores.worstFrameOffsetMs() >= 0 ? scores.worstFrameOffsetMs() : null)
         .build();
   }
 
-  public static DeadLetter deadLetter(ScoredSegment s, long nowMs) {
+  public static DeadLetter deadLetter(Failed s, long nowMs) {
+    SegmentResult.SegmentId id = s.id();
     return DeadLetter.newBuilder()
-        .setSourceTopic(s.sourceTopic == null ? "" : s.sourceTopic)
-        .setSourcePartition(s.sourcePartition)
-        .setSourceOffset(s.sourceOffset)
-        .setStreamId(s.streamId)
-        .setSequence(s.sequence >= 0 ? s.sequence : null)
-        .setStage(s.errorStage)
-        .setErrorCode(s.errorCode)
-        .setErrorMessage(s.errorMessage == null ? "" : s.errorMessage)
-        .setKey(s.key == null ? null : ByteBuffer.wrap(s.key))
-        .setValue(s.value == null ? null : ByteBuffer.wrap(s.value))
+        .setSourceTopic(id.topic() == null ? "" : id.topic())
+        .setSourcePartition(id.partition())
+        .setSourceOffset(id.offset())
+        .setStreamId(id.streamId())
+        .setSequence(id.sequence() >= 0 ? id.sequence() : null)
+        .setStage(s.stage().name())
+        .setErrorCode(s.code().name())
+        .setErrorMessage(s.message())
+        .setKey(s.key() == null ? null : ByteBuffer.wrap(s.key()))
+        .setValue(s.value() == null ? null : ByteBuffer.wrap(s.value()))
         .setFailedAtMs(nowMs)
         .build();
   }

@@ -3,8 +3,12 @@ package dev.streammod.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.connectors.RawRecord;
-import dev.streammod.pipeline.moderation.ScoredSegment;
-import java.util.List;
+import dev.streammod.pipeline.moderation.ErrorCode;
+import dev.streammod.pipeline.moderation.SegmentModeration;
+import dev.streammod.pipeline.moderation.SegmentModerator;
+import dev.streammod.pipeline.moderation.SegmentResult;
+import dev.streammod.pipeline.moderation.Stage;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,8 +18,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The moderate operator's own contract, with an async function whose results the test hands over
- * from another thread: at most {@code capacity} in flight, nothing in flight (and no state) when a
+ * The moderate operator's own contract, with a moderation whose results the test hands over from
+ * another thread: at most {@code capacity} in flight, nothing in flight (and no state) when a
  * checkpoint is taken, a timeout result for a segment that never finishes, timestamps kept.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -38,41 +40,90 @@ class ModerateSegmentOperatorTest {
   }
 
   /** Completes each segment {@code delayMs} after it is taken, from another thread; -1: never. */
-  static final class Delayed extends RichAsyncFunction<RawRecord, ScoredSegment> {
+  static final class Delayed implements SegmentModeration.Factory {
     static final Map<Long, Long> DELAYS = new ConcurrentHashMap<>();
     static volatile ScheduledExecutorService executor;
     static volatile String openedAsSubtask;
+    private final int capacity;
 
-    @Override
-    public void open(org.apache.flink.api.common.functions.OpenContext context) {
-      // As ModerateSegmentFunction does: the runtime context must be there when the function opens.
-      openedAsSubtask = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
-      getRuntimeContext().getMetricGroup().addGroup("moderation").counter("segments_in");
+    Delayed(int capacity) {
+      this.capacity = capacity;
     }
 
     @Override
-    public void asyncInvoke(RawRecord input, ResultFuture<ScoredSegment> result) {
-      long delay = DELAYS.getOrDefault(input.offset, 0L);
-      if (delay >= 0) {
-        executor.schedule(() -> result.complete(List.of(scored(input, "done"))), delay, TimeUnit.MILLISECONDS);
-      }
+    public int inFlight() {
+      return capacity;
     }
 
     @Override
-    public void timeout(RawRecord input, ResultFuture<ScoredSegment> result) {
-      result.complete(List.of(scored(input, "TIMEOUT")));
+    public long timeoutMs() {
+      return TIMEOUT_MS;
     }
 
-    private static ScoredSegment scored(RawRecord r, String code) {
-      ScoredSegment s = new ScoredSegment();
-      s.streamId = "s";
-      s.sequence = r.offset;
-      s.errorCode = code;
-      return s;
+    @Override
+    public SegmentModeration open(SegmentModeration.Slot slot) {
+      // As the job's moderation does: the slot names its task when the moderation opens.
+      openedAsSubtask = slot.taskName();
+      return new SegmentModeration() {
+        @Override
+        public SegmentModerator.Moderation moderate(RawRecord input) {
+          CompletableFuture<SegmentResult> result = new CompletableFuture<>();
+          long delay = DELAYS.getOrDefault(input.offset, 0L);
+          if (delay >= 0) {
+            // Completed on the slot's completion executor, as the moderator does.
+            executor.schedule(
+                () -> slot.completion().execute(() -> result.complete(failed(input, ErrorCode.INTERNAL))),
+                delay,
+                TimeUnit.MILLISECONDS);
+          }
+          return new SegmentModerator.Moderation() {
+            @Override
+            public CompletableFuture<SegmentResult> result() {
+              return result;
+            }
+
+            @Override
+            public void timeOut(long afterMs) {
+              result.complete(failed(input, ErrorCode.TIMEOUT));
+            }
+          };
+        }
+
+        @Override
+        public int admitted() {
+          return 0;
+        }
+
+        @Override
+        public int waiting() {
+          return 0;
+        }
+
+        @Override
+        public int queuedFrames() {
+          return 0;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    private static SegmentResult failed(RawRecord r, ErrorCode code) {
+      return new SegmentResult.Failed(
+          new SegmentResult.SegmentId("s", r.offset, r.topic, r.partition, r.offset, r.timestamp),
+          new SegmentResult.ModelRef("m", "1"),
+          code == ErrorCode.TIMEOUT ? Stage.TIMEOUT : Stage.INFER,
+          code,
+          "",
+          null,
+          null,
+          0,
+          SegmentResult.Timings.NONE);
     }
   }
 
-  private OneInputStreamOperatorTestHarness<RawRecord, ScoredSegment> harness(int capacity) throws Exception {
+  private OneInputStreamOperatorTestHarness<RawRecord, SegmentResult> harness(int capacity) throws Exception {
     Delayed.executor = later;
     Delayed.DELAYS.clear();
     Delayed.openedAsSubtask = null;
@@ -80,7 +131,7 @@ class ModerateSegmentOperatorTest {
         TypeInformation.of(RawRecord.class).createSerializer(new SerializerConfigImpl());
     var h =
         new OneInputStreamOperatorTestHarness<>(
-            ModerateSegmentOperator.factory(new Delayed(), capacity, TIMEOUT_MS), serializer);
+            ModerateSegmentOperator.factory(new Delayed(capacity)), serializer);
     h.open();
     assertThat(Delayed.openedAsSubtask).isNotBlank();
     return h;
@@ -104,7 +155,7 @@ class ModerateSegmentOperatorTest {
       OperatorSubtaskState state = h.snapshot(1, 5000);
 
       assertThat(System.nanoTime() - t0).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
-      assertThat(h.extractOutputValues()).extracting(s -> s.sequence).containsExactlyInAnyOrder(1L, 2L);
+      assertThat(h.extractOutputValues()).extracting(s -> s.id().sequence()).containsExactlyInAnyOrder(1L, 2L);
       assertThat(state.getManagedOperatorState()).isEmpty();
       assertThat(state.getRawOperatorState()).isEmpty();
       // Timestamps travel with the results.
@@ -131,7 +182,7 @@ class ModerateSegmentOperatorTest {
       long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
       assertThat(waitedMs).isGreaterThanOrEqualTo(200);
-      assertThat(h.extractOutputValues()).extracting(s -> s.sequence).contains(1L).doesNotContain(2L);
+      assertThat(h.extractOutputValues()).extracting(s -> s.id().sequence()).contains(1L).doesNotContain(2L);
       assertThat(op.inFlight()).isLessThanOrEqualTo(2);
     }
   }
@@ -146,8 +197,8 @@ class ModerateSegmentOperatorTest {
       assertThat(h.extractOutputValues()).isEmpty();
       h.setProcessingTime(TIMEOUT_MS);
       assertThat(h.extractOutputValues()).singleElement().satisfies(s -> {
-        assertThat(s.sequence).isEqualTo(7L);
-        assertThat(s.errorCode).isEqualTo("TIMEOUT");
+        assertThat(s.id().sequence()).isEqualTo(7L);
+        assertThat(((SegmentResult.Failed) s).code()).isEqualTo(ErrorCode.TIMEOUT);
       });
       assertThat(((ModerateSegmentOperator) h.getOperator()).inFlight()).isZero();
       h.prepareSnapshotPreBarrier(1); // nothing left to wait for

@@ -172,6 +172,31 @@ class FairDispatcherTest {
   }
 
   @Test
+  void aWaitingTaskCanBeWithdrawnAndNeverRuns() {
+    ManualExecutor exec = new ManualExecutor();
+    FairDispatcher d = new FairDispatcher(exec, 1, 1, 3);
+    List<String> log = new ArrayList<>();
+    Recorded a0 = new Recorded("A0", log);
+    Recorded a1 = new Recorded("A1", log);
+    Recorded b0 = new Recorded("B0", log);
+    d.submit("A", a0);
+    d.submit("A", a1);
+    d.submit("B", b0);
+    exec.runNext(); // A0 runs; A1 waits behind A's cap, B0 for its turn
+
+    assertThat(d.withdraw("A", a1)).isTrue();
+    assertThat(d.withdraw("A", a0)).as("a task that started finishes as usual").isFalse();
+    assertThat(d.admitted()).isEqualTo(2);
+    d.submit("C", new Recorded("C0", log)); // the withdrawn task's place is free again
+
+    a0.done.complete(null);
+    while (!exec.pending.isEmpty()) {
+      exec.runNext();
+    }
+    assertThat(log).containsExactly("A0", "B0", "C0");
+  }
+
+  @Test
   void badLimitsAreRefused() {
     assertThatThrownBy(() -> new FairDispatcher(Runnable::run, 0, 1, 1)).hasMessageContaining("maxRunning");
     assertThatThrownBy(() -> new FairDispatcher(Runnable::run, 1, 0, 1)).hasMessageContaining("maxPerStream");

@@ -16,6 +16,7 @@ import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.models.testing.ColourStatsModel;
+import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,17 +68,12 @@ class SegmentModeratorAdmissionTest {
   }
 
   private static SegmentModerator moderator(SegmentModerator.Admission admission, DegradePolicy degrade) {
-    return new SegmentModerator(
-        decoder,
-        lease.batcher(),
-        lease.config(),
-        Set.of("red"),
-        pool,
-        admission,
-        degrade,
-        () -> NOW,
-        null,
-        null);
+    return SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
+        .riskLabels(Set.of("red"))
+        .admission(admission)
+        .degrade(degrade)
+        .wallClockMs(() -> NOW)
+        .build();
   }
 
   private static RawRecord record(String stream, long seq, long timestamp) {
@@ -102,34 +98,41 @@ class SegmentModeratorAdmissionTest {
   void lateSegmentIsDegradedToFewerFramesAndMarked() throws Exception {
     SegmentModerator m =
         moderator(new SegmentModerator.Admission(1, 2, 16), DegradePolicy.of(2000, 0.5, 8, 1));
-    ScoredSegment fresh = m.moderate(record("a", 0, NOW - 100)).get(30, TimeUnit.SECONDS);
-    ScoredSegment late = m.moderate(record("a", 1, NOW - 1500)).get(30, TimeUnit.SECONDS);
-    assertThat(fresh.failed()).as("%s", fresh).isFalse();
-    assertThat(fresh.degraded).isFalse();
-    assertThat(fresh.framesSampled).as("both key frames of a 2 s segment").isEqualTo(2);
-    assertThat(late.failed()).as("%s", late).isFalse();
-    assertThat(late.degraded).isTrue();
-    assertThat(late.framesSampled).isEqualTo(1);
-    assertThat(late.topLabel).isEqualTo("neutral");
+    SegmentResult freshResult = m.moderate(record("a", 0, NOW - 100)).result().get(30, TimeUnit.SECONDS);
+    SegmentResult lateResult = m.moderate(record("a", 1, NOW - 1500)).result().get(30, TimeUnit.SECONDS);
+    assertThat(freshResult.failed()).as("%s", freshResult).isFalse();
+    Scored fresh = (Scored) freshResult;
+    assertThat(fresh.degraded()).isFalse();
+    assertThat(fresh.scores().frames()).as("both key frames of a 2 s segment").isEqualTo(2);
+    assertThat(lateResult.failed()).as("%s", lateResult).isFalse();
+    Scored late = (Scored) lateResult;
+    assertThat(late.degraded()).isTrue();
+    assertThat(late.scores().frames()).isEqualTo(1);
+    assertThat(late.scores().topLabel()).isEqualTo("neutral");
   }
 
   @Test
   void withoutDegradeModeOldSegmentsAreAnalysedInFull() throws Exception {
     SegmentModerator m = moderator(new SegmentModerator.Admission(1, 2, 16), DegradePolicy.off());
-    ScoredSegment old = m.moderate(record("b", 0, NOW - 3_600_000)).get(30, TimeUnit.SECONDS);
-    assertThat(old.degraded).isFalse();
-    assertThat(old.framesSampled).isEqualTo(2);
+    Scored old = (Scored) m.moderate(record("b", 0, NOW - 3_600_000)).result().get(30, TimeUnit.SECONDS);
+    assertThat(old.degraded()).isFalse();
+    assertThat(old.scores().frames()).isEqualTo(2);
   }
 
   @Test
   void aFloodFromOneStreamDoesNotHoldBackAnother() throws Exception {
     SegmentModerator m = moderator(new SegmentModerator.Admission(1, 2, 64), DegradePolicy.off());
     List<String> done = new CopyOnWriteArrayList<>();
-    List<CompletableFuture<ScoredSegment>> all = new ArrayList<>();
+    List<CompletableFuture<SegmentResult>> all = new ArrayList<>();
+    // Records are made first, so the flood is queued at once and the quiet stream right after it.
+    List<RawRecord> records = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      all.add(m.moderate(record("flood", i, NOW)).whenComplete((s, t) -> done.add(s.streamId)));
+      records.add(record("flood", i, NOW));
     }
-    all.add(m.moderate(record("quiet", 0, NOW)).whenComplete((s, t) -> done.add(s.streamId)));
+    records.add(record("quiet", 0, NOW));
+    for (RawRecord r : records) {
+      all.add(m.moderate(r).result().whenComplete((s, t) -> done.add(s.streamId())));
+    }
     CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(50, TimeUnit.SECONDS);
     assertThat(done).hasSize(41);
     assertThat(done.indexOf("quiet"))

@@ -22,6 +22,8 @@ import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.models.testing.ColourStatsModel;
+import dev.streammod.pipeline.moderation.SegmentResult.Failed;
+import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import dev.streammod.pipeline.policy.Policy;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -110,17 +112,11 @@ class SegmentModeratorFetchTest {
 
   private static SegmentModerator moderator(
       PayloadFetcher f, SegmentModerator.Admission admission, ExecutorService fetchThreads) {
-    return new SegmentModerator(
-        decoder,
-        lease.batcher(),
-        lease.config(),
-        Set.of("red"),
-        pool,
-        admission,
-        DegradePolicy.off(),
-        System::currentTimeMillis,
-        f,
-        fetchThreads);
+    return SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
+        .riskLabels(Set.of("red"))
+        .admission(admission)
+        .fetch(f, fetchThreads)
+        .build();
   }
 
   /**
@@ -195,8 +191,18 @@ class SegmentModeratorFetchTest {
     return r;
   }
 
-  private static ScoredSegment moderate(SegmentModerator m, RawRecord r) throws Exception {
-    return m.moderate(r).get(30, TimeUnit.SECONDS);
+  private static SegmentResult moderate(SegmentModerator m, RawRecord r) throws Exception {
+    return m.moderate(r).result().get(30, TimeUnit.SECONDS);
+  }
+
+  private static Failed failure(SegmentResult r) {
+    assertThat(r).as("%s", r).isInstanceOf(Failed.class);
+    return (Failed) r;
+  }
+
+  private static Scored scored(SegmentResult r) {
+    assertThat(r).as("%s", r).isInstanceOf(Scored.class);
+    return (Scored) r;
   }
 
   private static String uri(Path file) {
@@ -205,27 +211,27 @@ class SegmentModeratorFetchTest {
 
   @Test
   void fetchedSegmentsAreScoredAsTheModelDictates() throws Exception {
-    ScoredSegment r = moderate(moderator, byReference("a", 1, uri(segments.resolve("red.ts"))));
-    ScoredSegment n = moderate(moderator, byReference("b", 2, uri(segments.resolve("neutral.ts"))));
+    SegmentResult r = moderate(moderator, byReference("a", 1, uri(segments.resolve("red.ts"))));
+    SegmentResult n = moderate(moderator, byReference("b", 2, uri(segments.resolve("neutral.ts"))));
 
-    assertThat(r.failed()).as("%s: %s", r, r.errorMessage).isFalse();
-    assertThat(r.streamId).isEqualTo("a");
-    assertThat(r.sequence).isEqualTo(1);
-    assertThat(r.topLabel).isEqualTo("red");
-    assertThat(r.framesSampled).as("both key frames of a 2 s segment").isEqualTo(2);
-    assertThat(r.fetchedBytes).isEqualTo(red.length);
-    assertThat(r.fetchMs).isPositive();
-    assertThat(r.waitMs).as("the fetch is not counted as waiting").isGreaterThanOrEqualTo(0);
-    assertThat(r.totalMs).isGreaterThanOrEqualTo(r.fetchMs + r.decodeMs);
-    assertThat(r.value).as("bytes are kept only for failures").isNull();
+    assertThat(r.failed()).as("%s", r).isFalse();
+    assertThat(r.streamId()).isEqualTo("a");
+    assertThat(r.id().sequence()).isEqualTo(1);
+    assertThat(scored(r).scores().topLabel()).isEqualTo("red");
+    assertThat(scored(r).scores().frames()).as("both key frames of a 2 s segment").isEqualTo(2);
+    assertThat(r.fetchedBytes()).isEqualTo(red.length);
+    assertThat(r.timings().fetchMs()).isPositive();
+    assertThat(r.timings().waitMs()).as("the fetch is not counted as waiting").isGreaterThanOrEqualTo(0);
+    assertThat(r.timings().totalMs()).isGreaterThanOrEqualTo(r.timings().fetchMs() + r.timings().decodeMs());
+    assertThat(r).as("bytes are kept only for failures: a scored result has none").isInstanceOf(Scored.class);
     assertThat(
             Verdicts.verdict(r, Policy.colourStatsDefault(), System.currentTimeMillis())
                 .getDecision())
         .isEqualTo(Decision.BLOCK);
 
-    assertThat(n.failed()).as("%s: %s", n, n.errorMessage).isFalse();
-    assertThat(n.topLabel).isEqualTo("neutral");
-    assertThat(n.fetchedBytes).isEqualTo(neutral.length);
+    assertThat(n.failed()).as("%s", n).isFalse();
+    assertThat(scored(n).scores().topLabel()).isEqualTo("neutral");
+    assertThat(n.fetchedBytes()).isEqualTo(neutral.length);
     assertThat(
             Verdicts.verdict(n, Policy.colourStatsDefault(), System.currentTimeMillis())
                 .getDecision())
@@ -235,20 +241,20 @@ class SegmentModeratorFetchTest {
   @Test
   void missingFileIsAFetchErrorWithADeadLetterKeepingTheRecord() throws Exception {
     RawRecord record = byReference("c", 7, uri(segments.resolve("gone.ts")));
-    ScoredSegment s = moderate(moderator, record);
+    SegmentResult s = moderate(moderator, record);
 
-    assertThat(s.errorStage).isEqualTo("FETCH");
-    assertThat(s.errorCode).isEqualTo("NOT_FOUND");
-    assertThat(s.errorMessage).contains("gone.ts").contains("no such file");
-    assertThat(s.streamId).isEqualTo("c");
-    assertThat(s.sequence).isEqualTo(7);
-    assertThat(s.fetchedBytes).isZero();
-    assertThat(s.framesSampled).isZero();
+    assertThat(failure(s).stage().name()).isEqualTo("FETCH");
+    assertThat(failure(s).code().name()).isEqualTo("NOT_FOUND");
+    assertThat(failure(s).message()).contains("gone.ts").contains("no such file");
+    assertThat(s.streamId()).isEqualTo("c");
+    assertThat(s.id().sequence()).isEqualTo(7);
+    assertThat(s.fetchedBytes()).isZero();
+    assertThat(Verdicts.verdict(s, Policy.colourStatsDefault(), 0).getFramesSampled()).isZero();
 
     ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 0);
     assertThat(v.getDecision()).isEqualTo(Decision.ERROR);
     assertThat(v.getErrorCode()).isEqualTo("FETCH/NOT_FOUND");
-    DeadLetter d = Verdicts.deadLetter(s, 0);
+    DeadLetter d = Verdicts.deadLetter(failure(s), 0);
     assertThat(d.getStage()).isEqualTo("FETCH");
     assertThat(d.getErrorCode()).isEqualTo("NOT_FOUND");
     assertThat(d.getErrorMessage()).contains("gone.ts");
@@ -258,79 +264,79 @@ class SegmentModeratorFetchTest {
 
   @Test
   void refusedReferencesNameTheRuleAndNeverTheSecrets() throws Exception {
-    ScoredSegment outside =
+    SegmentResult outside =
         moderate(moderator, byReference("d", 1, uri(work.resolve("outside.ts"))));
-    assertThat(outside.errorStage).isEqualTo("FETCH");
-    assertThat(outside.errorCode).isEqualTo("PATH_NOT_ALLOWED");
-    assertThat(outside.errorMessage).contains("outside.ts").contains("allowedPathPrefixes");
+    assertThat(failure(outside).stage().name()).isEqualTo("FETCH");
+    assertThat(failure(outside).code().name()).isEqualTo("PATH_NOT_ALLOWED");
+    assertThat(failure(outside).message()).contains("outside.ts").contains("allowedPathPrefixes");
 
-    ScoredSegment dots =
+    SegmentResult dots =
         moderate(moderator, byReference("d", 2, "file://" + segments + "/../outside.ts"));
-    assertThat(dots.errorCode).isEqualTo("PATH_NOT_ALLOWED");
+    assertThat(failure(dots).code().name()).isEqualTo("PATH_NOT_ALLOWED");
 
-    ScoredSegment http =
+    SegmentResult http =
         moderate(
             moderator,
             byReference("d", 3, "https://user:hunter2@cdn.example.com/live/a.ts?sig=abc123"));
-    assertThat(http.errorStage).isEqualTo("FETCH");
-    assertThat(http.errorCode).isEqualTo("SCHEME_NOT_ALLOWED");
-    assertThat(http.errorMessage)
+    assertThat(failure(http).stage().name()).isEqualTo("FETCH");
+    assertThat(failure(http).code().name()).isEqualTo("SCHEME_NOT_ALLOWED");
+    assertThat(failure(http).message())
         .contains("https://cdn.example.com/live/a.ts")
         .doesNotContain("hunter2")
         .doesNotContain("abc123");
 
-    ScoredSegment notAUri = moderate(moderator, byReference("d", 4, "not a uri"));
-    assertThat(notAUri.errorCode).isEqualTo("INVALID_URI");
+    SegmentResult notAUri = moderate(moderator, byReference("d", 4, "not a uri"));
+    assertThat(failure(notAUri).code().name()).isEqualTo("INVALID_URI");
   }
 
   @Test
   void corruptPayloadFetchedIsADecodeError() throws Exception {
     RawRecord record = byReference("e", 3, uri(segments.resolve("corrupt.ts")));
-    ScoredSegment s = moderate(moderator, record);
-    assertThat(s.errorStage).isEqualTo("DECODE");
-    assertThat(s.errorCode).isNotBlank();
-    assertThat(s.fetchedBytes).isEqualTo(Files.size(segments.resolve("corrupt.ts")));
-    assertThat(s.value).as("the dead letter carries the reference record").isEqualTo(record.value);
+    SegmentResult s = moderate(moderator, record);
+    assertThat(failure(s).stage().name()).isEqualTo("DECODE");
+    assertThat(failure(s).code().name()).isNotBlank();
+    assertThat(s.fetchedBytes()).isEqualTo(Files.size(segments.resolve("corrupt.ts")));
+    assertThat(failure(s).value()).as("the dead letter carries the reference record").isEqualTo(record.value);
   }
 
   @Test
   void payloadOverTheFetchLimitIsTooLarge() throws Exception {
     try (PayloadFetcher small =
         new PayloadFetcher(fetcher.settings().toBuilder().maxBytes(1000).build())) {
-      ScoredSegment s =
+      SegmentResult s =
           moderate(
               moderator(small, SegmentModerator.Admission.unlimited()),
               byReference("f", 1, uri(segments.resolve("red.ts"))));
-      assertThat(s.errorStage).isEqualTo("FETCH");
-      assertThat(s.errorCode).isEqualTo("TOO_LARGE");
-      assertThat(s.errorMessage).contains("maxBytes=1000");
+      assertThat(failure(s).stage().name()).isEqualTo("FETCH");
+      assertThat(failure(s).code().name()).isEqualTo("TOO_LARGE");
+      assertThat(failure(s).message()).contains("maxBytes=1000");
     }
   }
 
   @Test
   void withoutAFetcherAReferenceIsRefusedNamingTheKeyThatEnablesFetching() throws Exception {
     SegmentModerator disabled = moderator(null, SegmentModerator.Admission.unlimited());
-    ScoredSegment s =
+    SegmentResult s =
         moderate(disabled, byReference("g", 1, "https://cdn.example.com/a.ts?token=abc123"));
-    assertThat(s.errorStage).isEqualTo("FETCH");
-    assertThat(s.errorCode).isEqualTo("SCHEME_NOT_ALLOWED");
-    assertThat(s.errorMessage)
+    assertThat(failure(s).stage().name()).isEqualTo("FETCH");
+    assertThat(failure(s).code().name()).isEqualTo("SCHEME_NOT_ALLOWED");
+    assertThat(failure(s).message())
         .contains("disabled")
         .contains("fetch.allowed-schemes")
         .contains("https://cdn.example.com/a.ts")
         .doesNotContain("abc123");
 
-    ScoredSegment none = moderate(disabled, record("g", 2, null, null));
-    assertThat(none.errorCode).isEqualTo("NO_PAYLOAD");
+    SegmentResult none = moderate(disabled, record("g", 2, null, null));
+    assertThat(failure(none).code().name()).isEqualTo("NO_PAYLOAD");
   }
 
   @Test
   void inlinePayloadWinsOverAReference() throws Exception {
-    ScoredSegment s = moderate(moderator, record("h", 1, red, uri(segments.resolve("neutral.ts"))));
+    SegmentResult s = moderate(moderator, record("h", 1, red, uri(segments.resolve("neutral.ts"))));
     assertThat(s.failed()).as("%s", s).isFalse();
-    assertThat(s.topLabel).isEqualTo("red");
-    assertThat(s.fetchedBytes).isZero();
-    assertThat(s.fetchMs).isZero();
+    assertThat(scored(s).scores().topLabel()).isEqualTo("red");
+    assertThat(s.fetchedBytes()).isZero();
+    assertThat(s.timings().fetchMs()).isZero();
   }
 
   @Test
@@ -342,24 +348,24 @@ class SegmentModeratorFetchTest {
       String base = server.base;
       // One decode thread, two segments admitted in all.
       SegmentModerator m = moderator(http, new SegmentModerator.Admission(1, 1, 2));
-      CompletableFuture<ScoredSegment> slow =
-          m.moderate(byReference("slow", 1, base + "/live/slow.ts?token=abc"));
+      CompletableFuture<SegmentResult> slow =
+          m.moderate(byReference("slow", 1, base + "/live/slow.ts?token=abc")).result();
       assertThat(requested.await(20, TimeUnit.SECONDS)).isTrue();
       assertThat(slow).as("the caller's thread does not wait for the fetch").isNotDone();
 
-      CompletableFuture<ScoredSegment> next = m.moderate(record("other", 1, neutral, null));
-      ScoredSegment refused =
-          m.moderate(record("third", 1, neutral, null)).get(10, TimeUnit.SECONDS);
+      CompletableFuture<SegmentResult> next = m.moderate(record("other", 1, neutral, null)).result();
+      SegmentResult refused =
+          m.moderate(record("third", 1, neutral, null)).result().get(10, TimeUnit.SECONDS);
       assertThat(m.waiting()).as("the fetch holds the only decode thread").isEqualTo(1);
       assertThat(next).isNotDone();
-      assertThat(refused.errorCode).as("admission is bounded while fetching").isEqualTo("REJECTED");
+      assertThat(failure(refused).code().name()).as("admission is bounded while fetching").isEqualTo("REJECTED");
 
       release.countDown();
-      ScoredSegment s = slow.get(30, TimeUnit.SECONDS);
-      assertThat(s.failed()).as("%s: %s", s, s.errorMessage).isFalse();
-      assertThat(s.topLabel).isEqualTo("red");
-      assertThat(s.fetchedBytes).isEqualTo(red.length);
-      assertThat(next.get(30, TimeUnit.SECONDS).topLabel).isEqualTo("neutral");
+      SegmentResult s = slow.get(30, TimeUnit.SECONDS);
+      assertThat(s.failed()).as("%s", s).isFalse();
+      assertThat(scored(s).scores().topLabel()).isEqualTo("red");
+      assertThat(s.fetchedBytes()).isEqualTo(red.length);
+      assertThat(scored(next.get(30, TimeUnit.SECONDS)).scores().topLabel()).isEqualTo("neutral");
     } finally {
       release.countDown();
     }
@@ -377,9 +383,9 @@ class SegmentModeratorFetchTest {
       // One decode thread, as in the test above, but fetches on fetch threads of their own.
       SegmentModerator m =
           moderator(http, new SegmentModerator.Admission(1, 1, 8), fetchThreads);
-      List<CompletableFuture<ScoredSegment>> slow = new ArrayList<>();
+      List<CompletableFuture<SegmentResult>> slow = new ArrayList<>();
       for (int i = 0; i < fetches; i++) {
-        slow.add(m.moderate(byReference("slow-" + i, 1, base + "/live/s" + i + ".ts")));
+        slow.add(m.moderate(byReference("slow-" + i, 1, base + "/live/s" + i + ".ts")).result());
       }
       assertThat(allRequested.await(20, TimeUnit.SECONDS))
           .as(
@@ -389,24 +395,24 @@ class SegmentModeratorFetchTest {
               fetches)
           .isTrue();
 
-      ScoredSegment inline = m.moderate(record("other", 1, neutral, null)).get(30, TimeUnit.SECONDS);
-      assertThat(inline.failed()).as("%s: %s", inline, inline.errorMessage).isFalse();
-      assertThat(inline.topLabel).as("decoded while every fetch still waits").isEqualTo("neutral");
+      SegmentResult inline = m.moderate(record("other", 1, neutral, null)).result().get(30, TimeUnit.SECONDS);
+      assertThat(inline.failed()).as("%s", inline).isFalse();
+      assertThat(scored(inline).scores().topLabel()).as("decoded while every fetch still waits").isEqualTo("neutral");
       assertThat(slow).noneMatch(CompletableFuture::isDone);
 
       release.countDown();
-      for (CompletableFuture<ScoredSegment> f : slow) {
-        ScoredSegment s = f.get(30, TimeUnit.SECONDS);
-        assertThat(s.failed()).as("%s: %s", s, s.errorMessage).isFalse();
-        assertThat(s.topLabel).isEqualTo("red");
-        assertThat(s.fetchedBytes).isEqualTo(red.length);
-        assertThat(s.fetchMs).isPositive();
+      for (CompletableFuture<SegmentResult> f : slow) {
+        SegmentResult s = f.get(30, TimeUnit.SECONDS);
+        assertThat(s.failed()).as("%s", s).isFalse();
+        assertThat(scored(s).scores().topLabel()).isEqualTo("red");
+        assertThat(s.fetchedBytes()).isEqualTo(red.length);
+        assertThat(s.timings().fetchMs()).isPositive();
       }
-      ScoredSegment missing =
-          m.moderate(byReference("gone", 1, uri(segments.resolve("gone.ts")))).get(30, TimeUnit.SECONDS);
-      assertThat(missing.errorStage).isEqualTo("FETCH");
-      assertThat(missing.errorCode).as("a refused scheme still fails at FETCH").isEqualTo("SCHEME_NOT_ALLOWED");
-      assertThat(missing.value).as("the dead letter keeps the record").isNotNull();
+      SegmentResult missing =
+          m.moderate(byReference("gone", 1, uri(segments.resolve("gone.ts")))).result().get(30, TimeUnit.SECONDS);
+      assertThat(failure(missing).stage().name()).isEqualTo("FETCH");
+      assertThat(failure(missing).code().name()).as("a refused scheme still fails at FETCH").isEqualTo("SCHEME_NOT_ALLOWED");
+      assertThat(failure(missing).value()).as("the dead letter keeps the record").isNotNull();
     } finally {
       release.countDown();
       fetchThreads.shutdownNow();

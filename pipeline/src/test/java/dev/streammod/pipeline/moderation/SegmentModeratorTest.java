@@ -16,6 +16,8 @@ import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.models.testing.ColourStatsModel;
+import dev.streammod.pipeline.moderation.SegmentResult.Failed;
+import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +52,10 @@ class SegmentModeratorTest {
         new SegmentDecoder(
             DecoderSettings.builder().width(64).height(64).sampling(SamplingPolicy.keyframes()).build());
     pool = Executors.newFixedThreadPool(2);
-    moderator = new SegmentModerator(decoder, lease.batcher(), lease.config(), Set.of("red"), pool);
+    moderator =
+        SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
+            .riskLabels(Set.of("red"))
+            .build();
   }
 
   @AfterAll
@@ -84,54 +89,60 @@ class SegmentModeratorTest {
   @Test
   void redSegmentScoresRedOnEverySampledKeyframe() throws Exception {
     byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.RED, 320, 240, 15, 2.0, 1, 0);
-    ScoredSegment s = moderator.moderate(record("a", 3, ts)).get(30, TimeUnit.SECONDS);
-    assertThat(s.failed()).as("%s", s).isFalse();
-    assertThat(s.streamId).isEqualTo("a");
-    assertThat(s.sequence).isEqualTo(3);
-    assertThat(s.framesSampled).isEqualTo(2);
-    assertThat(s.topLabel).isEqualTo("red");
-    assertThat(s.scores[1]).isGreaterThan(0.8f);
-    assertThat(s.worstFrameOffsetMs).isBetween(0L, 2000L);
-    assertThat(s.decodeMs).isPositive();
-    assertThat(s.value).as("bytes are kept only for failures").isNull();
+    SegmentResult r = moderator.moderate(record("a", 3, ts)).result().get(30, TimeUnit.SECONDS);
+    assertThat(r.failed()).as("%s", r).isFalse();
+    // A scored result has no field for the record's bytes: they are kept only for failures.
+    Scored s = (Scored) r;
+    assertThat(s.streamId()).isEqualTo("a");
+    assertThat(s.id().sequence()).isEqualTo(3);
+    assertThat(s.scores().frames()).isEqualTo(2);
+    assertThat(s.scores().topLabel()).isEqualTo("red");
+    assertThat(s.scores().max()[1]).isGreaterThan(0.8f);
+    assertThat(s.scores().worstFrameOffsetMs()).isBetween(0L, 2000L);
+    assertThat(s.timings().decodeMs()).isPositive();
   }
 
   @Test
   void neutralSegmentScoresNeutral() throws Exception {
     byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 2, 0);
-    ScoredSegment s = moderator.moderate(record("b", 0, ts)).get(30, TimeUnit.SECONDS);
-    assertThat(s.failed()).isFalse();
-    assertThat(s.topLabel).isEqualTo("neutral");
-    assertThat(s.scores[1]).isLessThan(0.5f);
+    SegmentResult r = moderator.moderate(record("b", 0, ts)).result().get(30, TimeUnit.SECONDS);
+    assertThat(r.failed()).isFalse();
+    Scored s = (Scored) r;
+    assertThat(s.scores().topLabel()).isEqualTo("neutral");
+    assertThat(s.scores().max()[1]).isLessThan(0.5f);
   }
 
   @Test
   void corruptSegmentIsADecodeFailureThatKeepsTheRecord() throws Exception {
     byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 3, 0);
     RawRecord r = record("c", 9, SyntheticSegments.corrupt(ts, 11));
-    ScoredSegment s = moderator.moderate(r).get(30, TimeUnit.SECONDS);
-    assertThat(s.errorStage).isEqualTo("DECODE");
-    assertThat(s.errorCode).isNotBlank();
-    assertThat(s.errorMessage).isNotBlank();
-    assertThat(s.streamId).isEqualTo("c");
-    assertThat(s.sequence).isEqualTo(9);
-    assertThat(s.value).isEqualTo(r.value);
+    Failed s = (Failed) moderator.moderate(r).result().get(30, TimeUnit.SECONDS);
+    assertThat(s.stage()).isEqualTo(Stage.DECODE);
+    assertThat(s.code()).isNotNull();
+    assertThat(s.message()).isNotBlank();
+    assertThat(s.streamId()).isEqualTo("c");
+    assertThat(s.id().sequence()).isEqualTo(9);
+    assertThat(s.value()).isEqualTo(r.value);
   }
 
   @Test
   void recordThatIsNotAvroIsNamedByItsKey() throws Exception {
-    ScoredSegment s =
-        moderator.moderate(raw("stream-x", "garbage".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-    assertThat(s.errorStage).isEqualTo("DESERIALIZE");
-    assertThat(s.errorCode).isEqualTo("NOT_SINGLE_OBJECT");
-    assertThat(s.streamId).isEqualTo("stream-x");
-    assertThat(s.sequence).isEqualTo(-1);
+    Failed s =
+        (Failed)
+            moderator
+                .moderate(raw("stream-x", "garbage".getBytes(StandardCharsets.UTF_8)))
+                .result()
+                .get(30, TimeUnit.SECONDS);
+    assertThat(s.stage()).isEqualTo(Stage.DESERIALIZE);
+    assertThat(s.code()).isEqualTo(ErrorCode.NOT_SINGLE_OBJECT);
+    assertThat(s.streamId()).isEqualTo("stream-x");
+    assertThat(s.id().sequence()).isEqualTo(-1);
   }
 
   @Test
   void segmentWithoutPayloadIsAFetchFailure() throws Exception {
-    ScoredSegment s = moderator.moderate(record("d", 1, null)).get(30, TimeUnit.SECONDS);
-    assertThat(s.errorStage).isEqualTo("FETCH");
-    assertThat(s.errorMessage).contains("payload");
+    Failed s = (Failed) moderator.moderate(record("d", 1, null)).result().get(30, TimeUnit.SECONDS);
+    assertThat(s.stage()).isEqualTo(Stage.FETCH);
+    assertThat(s.message()).contains("payload");
   }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
+import dev.streammod.pipeline.moderation.SegmentResult.Failed;
+import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
+import dev.streammod.pipeline.moderation.SegmentResult.Scored;
+import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
+import dev.streammod.pipeline.moderation.SegmentResult.Timings;
 import dev.streammod.pipeline.policy.Policy;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -15,18 +20,17 @@ import org.junit.jupiter.api.Timeout;
 class VerdictsTest {
   @Test
   void scoredSegmentBecomesPolicyDecision() {
-    ScoredSegment s = new ScoredSegment();
-    s.streamId = "s1";
-    s.sequence = 7;
-    s.labels = new String[] {"neutral", "red"};
-    s.scores = new float[] {0.1f, 0.95f};
-    s.topLabel = "red";
-    s.topScore = 0.95f;
-    s.framesSampled = 2;
-    s.worstFrameOffsetMs = 1000;
-    s.ingestTimestampMs = 1_000;
-    s.modelName = "colour-stats";
-    s.modelVersion = "1";
+    SegmentScores scores =
+        new SegmentScores(new String[] {"neutral", "red"}, new float[] {0.1f, 0.95f}, 2, 1, 1000);
+    Scored s =
+        new Scored(
+            new SegmentId("s1", 7, "video.segments", 0, 0, 1_000),
+            new ModelRef("colour-stats", "1"),
+            scores,
+            false,
+            2,
+            0,
+            Timings.NONE);
     ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 1_250);
     assertThat(v.getDecision()).isEqualTo(Decision.BLOCK);
     assertThat(v.getRule()).isEqualTo("red-block");
@@ -39,17 +43,17 @@ class VerdictsTest {
 
   @Test
   void failureBecomesErrorVerdictAndDeadLetterWithOriginalBytes() {
-    ScoredSegment s = new ScoredSegment();
-    s.streamId = "s2";
-    s.sequence = 3;
-    s.sourceTopic = "video.segments";
-    s.sourcePartition = 1;
-    s.sourceOffset = 42;
-    s.errorStage = Stage.DECODE.name();
-    s.errorCode = "CORRUPT_CONTAINER";
-    s.errorMessage = "avformat_open_input returned -1094995529";
-    s.key = "s2".getBytes(StandardCharsets.UTF_8);
-    s.value = new byte[] {1, 2, 3};
+    Failed s =
+        new Failed(
+            new SegmentId("s2", 3, "video.segments", 1, 42, 0),
+            new ModelRef("colour-stats", "1"),
+            Stage.DECODE,
+            ErrorCode.CORRUPT_CONTAINER,
+            "avformat_open_input returned -1094995529",
+            "s2".getBytes(StandardCharsets.UTF_8),
+            new byte[] {1, 2, 3},
+            0,
+            Timings.NONE);
     ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 10);
     assertThat(v.getDecision()).isEqualTo(Decision.ERROR);
     assertThat(v.getErrorCode()).isEqualTo("DECODE/CORRUPT_CONTAINER");
