@@ -2,15 +2,12 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.cli.demo.SegmentKind;
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,37 +28,32 @@ class AtLeastOnceDeliveryIT {
 
   @Test
   void verdictsArriveWithoutWaitingForACheckpoint() throws Exception {
-    Map<String, String> overrides = new HashMap<>(RunningPipeline.colourStatsModel(work));
-    overrides.put("kafka.delivery", "at-least-once");
-    overrides.put("job.checkpoint-interval-ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
-    try (RunningPipeline pipeline = RunningPipeline.start(2, overrides)) {
-      try (SyntheticStreams streams =
-              new SyntheticStreams(
-                  pipeline.bootstrapServers(),
-                  Topics.SEGMENTS,
-                  STREAMS,
-                  SyntheticStreams.Shape.standard());
-          VerdictTally tally = pipeline.tally(streams.sent())) {
-        RunningPipeline.publishRounds(streams, STREAMS, SEGMENTS_PER_STREAM);
-        long expected = STREAMS * SEGMENTS_PER_STREAM;
+    try (RunningPipeline pipeline =
+            RunningPipeline.builder()
+                .partitions(2)
+                .colourStatsModel(work)
+                .set("kafka.delivery", "at-least-once")
+                .set("job.checkpoint-interval-ms", String.valueOf(TimeUnit.HOURS.toMillis(1)))
+                .start();
+        VerdictTally tally = pipeline.publishSyntheticStreams(STREAMS, SEGMENTS_PER_STREAM)) {
+      long expected = STREAMS * SEGMENTS_PER_STREAM;
 
-        RunningPipeline.awaitVerdicts(tally, expected, Duration.ofMinutes(2));
+      RunningPipeline.awaitVerdicts(tally, expected, Duration.ofMinutes(2));
 
-        assertThat(tally.unreadable()).isZero();
-        assertThat(tally.missing()).as("segments without a verdict, no checkpoint taken").isZero();
-        assertThat(tally.duplicated()).as("no failure, so no verdict written twice").isZero();
-        assertThat(tally.verdicts()).isEqualTo(expected);
-        long corrupt = 0;
-        for (int s = 0; s < STREAMS; s++) {
-          for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
-            SegmentKind kind = SegmentKind.of(s, seq);
-            ModerationVerdict v = tally.verdictOf(SyntheticStreams.streamId(s), seq);
-            assertThat(v.getDecision()).as("%s#%d (%s)", v.getStreamId(), seq, kind).isEqualTo(kind.expected());
-            corrupt += kind == SegmentKind.CORRUPT ? 1 : 0;
-          }
+      assertThat(tally.unreadable()).isZero();
+      assertThat(tally.missing()).as("segments without a verdict, no checkpoint taken").isZero();
+      assertThat(tally.duplicated()).as("no failure, so no verdict written twice").isZero();
+      assertThat(tally.verdicts()).isEqualTo(expected);
+      long corrupt = 0;
+      for (int s = 0; s < STREAMS; s++) {
+        for (int seq = 0; seq < SEGMENTS_PER_STREAM; seq++) {
+          SegmentKind kind = SegmentKind.of(s, seq);
+          ModerationVerdict v = tally.verdictOf(SyntheticStreams.streamId(s), seq);
+          assertThat(v.getDecision()).as("%s#%d (%s)", v.getStreamId(), seq, kind).isEqualTo(kind.expected());
+          corrupt += kind == SegmentKind.CORRUPT ? 1 : 0;
         }
-        assertThat(tally.deadLetters()).as("one dead letter per corrupt segment").isEqualTo(corrupt);
       }
+      assertThat(tally.deadLetters()).as("one dead letter per corrupt segment").isEqualTo(corrupt);
     }
   }
 }

@@ -2,11 +2,12 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streammod.cli.demo.SegmentKind;
+import dev.streammod.cli.demo.SegmentPublisher;
 import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
-import dev.streammod.connectors.avro.VideoSegment;
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
 import java.nio.ByteBuffer;
@@ -14,21 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,17 +40,20 @@ class LargeSegmentsInFlightIT {
   @Test
   void segmentsOfSeveralMegabytesInFlightAreCheckpointedAndAllGetTheirVerdict() throws Exception {
     Path checkpoints = work.resolve("checkpoints");
-    Map<String, String> keys = new HashMap<>(RunningPipeline.colourStatsModel(work));
-    keys.put("job.parallelism", "1");
-    keys.put("job.in-flight-per-slot", "8");
-    keys.put("job.checkpoint-interval-ms", "100");
-    keys.put("job.checkpoint-dir", checkpoints.toString());
-    // Every frame decoded and sampled on one thread: segments stay in flight long enough for
-    // checkpoints to find several of them there.
-    keys.put("decoder.threads", "1");
-    keys.put("decoder.sampling", "fps:30");
-    keys.put("decoder.max-frames", "60");
-    try (RunningPipeline pipeline = RunningPipeline.start(1, keys)) {
+    try (RunningPipeline pipeline =
+        RunningPipeline.builder()
+            .partitions(1)
+            .colourStatsModel(work)
+            .set("job.parallelism", "1")
+            .set("job.in-flight-per-slot", "8")
+            .set("job.checkpoint-interval-ms", "100")
+            .set("job.checkpoint-dir", checkpoints.toString())
+            // Every frame decoded and sampled on one thread: segments stay in flight long enough
+            // for checkpoints to find several of them there.
+            .set("decoder.threads", "1")
+            .set("decoder.sampling", "fps:30")
+            .set("decoder.max-frames", "60")
+            .start()) {
       publish(pipeline.bootstrapServers(), largeSegment());
       Map<Long, ModerationVerdict> verdicts = readVerdicts(pipeline.bootstrapServers(), Duration.ofMinutes(3));
       assertThat(verdicts).hasSize(SEGMENTS);
@@ -95,51 +88,34 @@ class LargeSegmentsInFlightIT {
   }
 
   private static void publish(String bootstrap, byte[] payload) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 << 20));
-    AvroCodec<VideoSegment> codec = AvroCodec.videoSegments();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+    try (SegmentPublisher publisher =
+        new SegmentPublisher(bootstrap, Topics.SEGMENTS, "it", Duration.ofSeconds(2), Map.of())) {
       long now = System.currentTimeMillis();
       for (int seq = 0; seq < SEGMENTS; seq++) {
-        VideoSegment s =
-            VideoSegment.newBuilder()
-                .setStreamId("big-cam")
-                .setSequence(seq)
-                .setMediaStartUs(seq * 2_000_000L)
-                .setWallStartMs(now)
-                .setDurationMs(2000)
-                .setContainer("mpegts")
-                .setCodec("h264")
+        publisher.send(
+            publisher
+                .segment("big-cam", seq, SegmentKind.NEUTRAL, now)
                 .setPayload(ByteBuffer.wrap(payload))
-                .setProducedAtMs(now)
-                .build();
-        producer.send(new ProducerRecord<>(Topics.SEGMENTS, "big-cam", codec.encode(s)));
+                .build());
       }
-      producer.flush();
+      publisher.flush();
     }
   }
 
+  /** The first verdict of each sequence, read with read_committed until every segment has one. */
   private static Map<Long, ModerationVerdict> readVerdicts(String bootstrap, Duration timeout)
       throws Exception {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "large-segments-it");
     AvroCodec<ModerationVerdict> codec = AvroCodec.verdicts();
     Map<Long, ModerationVerdict> verdicts = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.VERDICTS));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (verdicts.size() < SEGMENTS && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          ModerationVerdict v = codec.decode(r.value());
-          verdicts.putIfAbsent(v.getSequence(), v);
-        }
-      }
+    try (TopicReader reader =
+        TopicReader.open(bootstrap, Topics.VERDICTS, IsolationLevel.READ_COMMITTED)) {
+      reader.readUntil(
+          () -> verdicts.size() >= SEGMENTS,
+          timeout,
+          r -> {
+            ModerationVerdict v = codec.decode(r.value());
+            verdicts.putIfAbsent(v.getSequence(), v);
+          });
     }
     return verdicts;
   }

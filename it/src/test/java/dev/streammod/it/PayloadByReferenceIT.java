@@ -23,24 +23,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,15 +144,17 @@ class PayloadByReferenceIT {
             Case.error("missing-http", http + "/live/gone.ts", "FETCH/NOT_FOUND"),
             Case.error("corrupt", uri(segments.resolve("corrupt.ts")), "DECODE/"));
 
-    Map<String, String> settings = new HashMap<>(RunningPipeline.colourStatsModel(work));
-    settings.put("fetch.allowed-schemes", "[file, http]");
-    settings.put("fetch.allowed-hosts", "[\"127.0.0.1:" + port + "\"]");
-    settings.put("fetch.allowed-path-prefixes", "[\"" + segments + "\", /live/]");
-    settings.put("stats.interval-ms", "1000");
-
     Map<String, SyntheticStreams.Sent> sent = new ConcurrentHashMap<>();
     Map<String, byte[]> published = new LinkedHashMap<>();
-    try (RunningPipeline pipeline = RunningPipeline.start(2, settings);
+    try (RunningPipeline pipeline =
+            RunningPipeline.builder()
+                .partitions(2)
+                .colourStatsModel(work)
+                .set("fetch.allowed-schemes", "[file, http]")
+                .set("fetch.allowed-hosts", "[\"127.0.0.1:" + port + "\"]")
+                .set("fetch.allowed-path-prefixes", "[\"" + segments + "\", /live/]")
+                .set("stats.interval-ms", "1000")
+                .start();
         VerdictTally tally = pipeline.tally(sent)) {
       publish(pipeline.bootstrapServers(), cases, sent, published);
       RunningPipeline.awaitVerdicts(tally, cases.size(), Duration.ofSeconds(90));
@@ -224,10 +220,7 @@ class PayloadByReferenceIT {
       Map<String, SyntheticStreams.Sent> sent,
       Map<String, byte[]> published)
       throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(bootstrap)) {
       for (Case c : cases) {
         byte[] value =
             SEGMENTS.encode(
@@ -255,25 +248,20 @@ class PayloadByReferenceIT {
   /** The bytes_in of {@code streamId}'s stats windows, read until they reach {@code atLeast}. */
   private static long bytesInSeen(String bootstrap, String streamId, long atLeast)
       throws Exception {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "stats-reader-" + System.nanoTime());
     AvroCodec<StreamStats> codec = AvroCodec.streamStats();
-    long bytesIn = 0;
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.STREAM_STATS));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (bytesIn < atLeast && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (streamId.equals(r.key()) && r.value() != null) {
-            bytesIn += codec.decode(r.value()).getBytesIn();
-          }
-        }
-      }
+    byte[] key = streamId.getBytes(StandardCharsets.UTF_8);
+    AtomicLong bytesIn = new AtomicLong();
+    try (TopicReader reader =
+        TopicReader.open(bootstrap, Topics.STREAM_STATS, IsolationLevel.READ_UNCOMMITTED)) {
+      reader.readUntil(
+          () -> bytesIn.get() >= atLeast,
+          Duration.ofSeconds(20),
+          r -> {
+            if (Arrays.equals(key, r.key()) && r.value() != null) {
+              bytesIn.addAndGet(codec.decode(r.value()).getBytesIn());
+            }
+          });
     }
-    return bytesIn;
+    return bytesIn.get();
   }
 }

@@ -23,8 +23,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The moderation job running for an end-to-end test: an in-JVM KRaft broker with the job's topics,
  * and the job on a local MiniCluster (parallelism 2, reading from the earliest offsets, on the CPU,
- * checkpoints every 500 ms so verdicts become readable quickly). Closing cancels the job and stops
- * the broker.
+ * checkpoints every 500 ms so verdicts become readable quickly), started by {@link #builder()}.
+ * Closing cancels the job and stops the broker.
  */
 final class RunningPipeline implements AutoCloseable {
   private static final int PARALLELISM = 2;
@@ -40,42 +40,72 @@ final class RunningPipeline implements AutoCloseable {
     this.job = job;
   }
 
-  /**
-   * Starts the broker, creates the segments and verdicts topics with {@code partitions} partitions
-   * each (one for dead letters), and submits the job.
-   *
-   * @param overrides job settings as dotted keys, on top of (and winning over) this class's
-   */
-  static RunningPipeline start(int partitions, Map<String, String> overrides) throws Exception {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
-    try {
-      TopicAdmin.ensureTopics(
-          kafka.bootstrapServers(),
-          List.of(
-              TopicSpec.segmentsTopic(Topics.SEGMENTS, partitions),
-              TopicSpec.verdictsTopic(Topics.VERDICTS, partitions),
-              TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
-      Map<String, String> keys = new LinkedHashMap<>();
-      keys.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-      keys.put("kafka.starting-offsets", "earliest");
-      keys.put("model.device", "cpu");
-      keys.put("job.parallelism", String.valueOf(PARALLELISM));
-      keys.put("job.checkpoint-interval-ms", String.valueOf(CHECKPOINT_INTERVAL_MS));
-      keys.putAll(overrides);
-      JobSettings settings = SettingsLoader.load(null, keys);
-      StreamExecutionEnvironment env = LocalFlink.environment(PARALLELISM);
-      ModerationJob.build(env, settings);
-      return new RunningPipeline(kafka, settings, env.executeAsync(ModerationJob.NAME));
-    } catch (Exception | Error e) {
-      kafka.close();
-      throw e;
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** The topics' partitions and the job's settings, checked and applied by {@link #start()}. */
+  static final class Builder {
+    private int partitions = 1;
+    private Path colourStatsModelWork;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Partitions of the segments and verdicts topics each (dead letters get one); 1 if unset. */
+    Builder partitions(int partitions) {
+      this.partitions = partitions;
+      return this;
+    }
+
+    /** Moderates with the colour-statistics model, written under {@code work} at start. */
+    Builder colourStatsModel(Path work) {
+      this.colourStatsModelWork = work;
+      return this;
+    }
+
+    /** A job setting as a dotted key, winning over this class's and the model's. */
+    Builder set(String key, String value) {
+      settings.put(key, value);
+      return this;
+    }
+
+    /** Starts the broker, creates the topics and submits the job. */
+    RunningPipeline start() throws Exception {
+      if (partitions <= 0) {
+        throw new IllegalArgumentException("partitions must be > 0, got " + partitions);
+      }
+      Map<String, String> model =
+          colourStatsModelWork == null ? Map.of() : writeColourStatsModel(colourStatsModelWork);
+      EmbeddedKafka kafka = EmbeddedKafka.start();
+      try {
+        TopicAdmin.ensureTopics(
+            kafka.bootstrapServers(),
+            List.of(
+                TopicSpec.segmentsTopic(Topics.SEGMENTS, partitions),
+                TopicSpec.verdictsTopic(Topics.VERDICTS, partitions),
+                TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        keys.put("kafka.starting-offsets", "earliest");
+        keys.put("model.device", "cpu");
+        keys.put("job.parallelism", String.valueOf(PARALLELISM));
+        keys.put("job.checkpoint-interval-ms", String.valueOf(CHECKPOINT_INTERVAL_MS));
+        keys.putAll(model);
+        keys.putAll(settings);
+        JobSettings jobSettings = SettingsLoader.load(null, keys);
+        StreamExecutionEnvironment env = LocalFlink.environment(PARALLELISM);
+        ModerationJob.build(env, jobSettings);
+        return new RunningPipeline(kafka, jobSettings, env.executeAsync(ModerationJob.NAME));
+      } catch (Exception | Error e) {
+        kafka.close();
+        throw e;
+      }
     }
   }
 
-  /**
-   * Writes the colour-statistics model under {@code work} and returns the settings that load it.
-   */
-  static Map<String, String> colourStatsModel(Path work) {
+  /** Writes the colour-statistics model under {@code work}; returns the settings that load it. */
+  private static Map<String, String> writeColourStatsModel(Path work) {
     Path repository = work.resolve("models");
     ColourStatsModel.write(repository, 64, 64);
     return Map.of("model.repository", repository.toString(), "model.name", ColourStatsModel.NAME);
@@ -95,16 +125,21 @@ final class RunningPipeline implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code rounds} segments of each of streams {@code 0 .. count-1}, round by round, and
-   * flushes them.
+   * Publishes {@code rounds} segments of each of {@code streams} synthetic streams, round by round,
+   * and flushes them; returns a reader of their committed verdicts and dead letters.
    */
-  static void publishRounds(SyntheticStreams streams, int count, int rounds) {
-    for (int seq = 0; seq < rounds; seq++) {
-      for (int s = 0; s < count; s++) {
-        streams.publish(s);
+  VerdictTally publishSyntheticStreams(int streams, int rounds) {
+    try (SyntheticStreams synthetic =
+        new SyntheticStreams(
+            bootstrapServers(), Topics.SEGMENTS, streams, SyntheticStreams.Shape.standard())) {
+      for (int seq = 0; seq < rounds; seq++) {
+        for (int s = 0; s < streams; s++) {
+          synthetic.publish(s);
+        }
       }
+      synthetic.stop(); // flushes
+      return tally(synthetic.sent());
     }
-    streams.stop();
   }
 
   /**

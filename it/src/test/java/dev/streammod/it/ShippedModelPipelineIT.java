@@ -2,14 +2,12 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.cli.demo.SegmentKind;
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,16 +23,10 @@ class ShippedModelPipelineIT {
 
   @Test
   void defaultModelModeratesEverySegmentOnce() throws Exception {
-    try (RunningPipeline pipeline = RunningPipeline.start(2, Map.of("stats.enabled", "false"))) {
+    try (RunningPipeline pipeline =
+        RunningPipeline.builder().partitions(2).set("stats.enabled", "false").start()) {
       assertThat(pipeline.settings().model().name()).isEqualTo("nsfw-mobilenet-v2");
-      try (SyntheticStreams streams =
-              new SyntheticStreams(
-                  pipeline.bootstrapServers(),
-                  Topics.SEGMENTS,
-                  STREAMS,
-                  SyntheticStreams.Shape.standard());
-          VerdictTally tally = pipeline.tally(streams.sent())) {
-        RunningPipeline.publishRounds(streams, STREAMS, SEGMENTS_PER_STREAM);
+      try (VerdictTally tally = pipeline.publishSyntheticStreams(STREAMS, SEGMENTS_PER_STREAM)) {
         long expected = (long) STREAMS * SEGMENTS_PER_STREAM;
         RunningPipeline.awaitVerdicts(tally, expected, Duration.ofMinutes(3));
         assertThat(tally.missing()).isZero();

@@ -10,15 +10,15 @@ import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.VideoSegment;
+import dev.streammod.it.EmbeddedBroker;
+import dev.streammod.it.Producers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,40 +26,21 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The in-JVM KRaft broker, topic admin and Avro records over a real broker. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EmbeddedKafkaIT {
-  private static EmbeddedKafka kafka;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-  @BeforeAll
-  static void startBroker() {
-    long start = System.nanoTime();
-    kafka = EmbeddedKafka.start();
-    long startedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    System.out.println(
-        "EmbeddedKafka started in " + startedMs + " ms at " + kafka.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedBroker kafka = new EmbeddedBroker();
 
   @Test
   void ensureTopicsCreatesMissingAndLeavesExistingAlone() throws Exception {
@@ -119,7 +100,7 @@ class EmbeddedKafkaIT {
       producer.commitTransaction();
     }
 
-    List<ConsumerRecord<byte[], byte[]>> read = readAll(topic, "read_committed", 11);
+    List<ConsumerRecord<byte[], byte[]>> read = kafka.drain(topic, 11, READ_TIMEOUT);
     assertThat(read)
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
         .hasSize(11)
@@ -142,9 +123,10 @@ class EmbeddedKafkaIT {
             .build();
     AvroCodec<VideoSegment> codec = AvroCodec.videoSegments();
 
-    Properties props = producerProps();
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaLimits.MAX_REQUEST_BYTES);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        Producers.bytes(
+            kafka.bootstrapServers(),
+            Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaLimits.MAX_REQUEST_BYTES))) {
       producer
           .send(
               new ProducerRecord<>(
@@ -152,7 +134,7 @@ class EmbeddedKafkaIT {
           .get(60, TimeUnit.SECONDS);
     }
 
-    List<ConsumerRecord<byte[], byte[]>> read = readAll(topic, "read_committed", 1);
+    List<ConsumerRecord<byte[], byte[]>> read = kafka.drain(topic, 1, READ_TIMEOUT);
     VideoSegment back = codec.decode(read.get(0).value());
     assertThat(back.getStreamId()).isEqualTo("big-stream");
     assertThat(back.getPayload()).isEqualTo(ByteBuffer.wrap(payload));
@@ -190,43 +172,8 @@ class EmbeddedKafkaIT {
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
-  private static Properties producerProps() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return props;
-  }
-
   private static KafkaProducer<byte[], byte[]> transactionalProducer(String transactionalId) {
-    Properties props = producerProps();
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    return new KafkaProducer<>(props);
-  }
-
-  /** Reads until {@code expected} records have arrived, then a little longer to catch extras. */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(
-      String topic, String isolation, int expected) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      long settleUntil = Long.MAX_VALUE;
-      while (System.nanoTime() < Math.min(deadline, settleUntil)) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-        if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
-          settleUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-        }
-      }
-    }
-    return out;
+    return Producers.bytes(
+        kafka.bootstrapServers(), Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId));
   }
 }

@@ -2,17 +2,16 @@ package dev.streammod.it.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.connectors.KafkaIO;
 import dev.streammod.connectors.KeyedBytes;
 import dev.streammod.connectors.RawRecord;
 import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.TopicSpec;
+import dev.streammod.it.EmbeddedBroker;
+import dev.streammod.it.Producers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -20,18 +19,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * KafkaIO's raw source and sinks in a local Flink job against the embedded broker: every input
@@ -40,19 +33,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KafkaIOFlinkIT {
   private static final int RECORDS = 200;
-  private static EmbeddedKafka kafka;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension static final EmbeddedBroker kafka = new EmbeddedBroker();
 
   @Test
   void rawSourceToExactlyOnceAndAtLeastOnceSinks() throws Exception {
@@ -90,7 +73,8 @@ class KafkaIOFlinkIT {
     System.out.println(
         "Flink job ran in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
 
-    List<ConsumerRecord<byte[], byte[]>> committed = readAll(exactlyOnce, RECORDS);
+    List<ConsumerRecord<byte[], byte[]>> committed =
+        kafka.drain(exactlyOnce, RECORDS, READ_TIMEOUT);
     assertThat(committed).hasSize(RECORDS);
     assertThat(committed)
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
@@ -103,7 +87,8 @@ class KafkaIOFlinkIT {
               // Values carry their source partition/offset; keys were copied through.
               assertThat(value).contains("key=" + new String(r.key(), StandardCharsets.UTF_8));
             });
-    assertThat(readAll(atLeastOnce, RECORDS)).hasSizeGreaterThanOrEqualTo(RECORDS);
+    assertThat(kafka.drain(atLeastOnce, RECORDS, READ_TIMEOUT))
+        .hasSizeGreaterThanOrEqualTo(RECORDS);
   }
 
   private static KeyedBytes toKeyedBytes(RawRecord r) {
@@ -114,11 +99,7 @@ class KafkaIOFlinkIT {
   }
 
   private static void produce(String topic) throws Exception {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+    try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.bootstrapServers())) {
       for (int i = 0; i < RECORDS; i++) {
         byte[] value =
             i % 10 == 0
@@ -130,29 +111,5 @@ class KafkaIOFlinkIT {
       }
       producer.flush();
     }
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      long settleUntil = Long.MAX_VALUE;
-      while (System.nanoTime() < Math.min(deadline, settleUntil)) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-        if (out.size() >= expected && settleUntil == Long.MAX_VALUE) {
-          settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        }
-      }
-    }
-    return out;
   }
 }
