@@ -2,23 +2,12 @@ package dev.streammod.pipeline.moderation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.RawRecord;
-import dev.streammod.connectors.avro.VideoSegment;
-import dev.streammod.decoders.DecoderSettings;
-import dev.streammod.decoders.SamplingPolicy;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
-import dev.streammod.models.EngineOptions;
-import dev.streammod.models.ExecutionDevice;
-import dev.streammod.models.ModelArtifact;
-import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.SharedBatchers;
-import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SegmentModeratorAdmissionTest {
   private static final long NOW = 1_700_000_000_000L;
-  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
 
   @TempDir static Path repository;
   private static SharedBatchers.Lease lease;
@@ -48,15 +36,8 @@ class SegmentModeratorAdmissionTest {
 
   @BeforeAll
   static void setUp() {
-    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(repository, 64, 64));
-    lease =
-        SharedBatchers.acquire(
-            artifact,
-            EngineOptions.builder().device(ExecutionDevice.CPU).build(),
-            BatcherSettings.builder().build());
-    decoder =
-        new SegmentDecoder(
-            DecoderSettings.builder().width(64).height(64).sampling(SamplingPolicy.keyframes()).build());
+    lease = TestSegments.colourStatsLease(repository);
+    decoder = TestSegments.keyframeDecoder();
     pool = Executors.newSingleThreadExecutor();
     neutral = SyntheticSegments.h264TransportStream(SceneKind.NEUTRAL, 320, 240, 15, 2.0, 5, 0);
   }
@@ -77,21 +58,7 @@ class SegmentModeratorAdmissionTest {
   }
 
   private static RawRecord record(String stream, long seq, long timestamp) {
-    VideoSegment s =
-        VideoSegment.newBuilder()
-            .setStreamId(stream)
-            .setSequence(seq)
-            .setContainer("mpegts")
-            .setPayload(ByteBuffer.wrap(neutral))
-            .build();
-    RawRecord r = new RawRecord();
-    r.topic = "video.segments";
-    r.partition = 0;
-    r.offset = seq;
-    r.timestamp = timestamp;
-    r.key = stream.getBytes(StandardCharsets.UTF_8);
-    r.value = CODEC.encode(s);
-    return r;
+    return TestSegments.record(stream, seq, neutral, null, timestamp);
   }
 
   @Test

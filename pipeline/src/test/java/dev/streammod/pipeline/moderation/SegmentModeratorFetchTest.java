@@ -3,25 +3,16 @@ package dev.streammod.pipeline.moderation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.RawRecord;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
-import dev.streammod.connectors.avro.VideoSegment;
-import dev.streammod.decoders.DecoderSettings;
-import dev.streammod.decoders.SamplingPolicy;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.decoders.fetch.FetchSettings;
 import dev.streammod.decoders.fetch.PayloadFetcher;
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
-import dev.streammod.models.EngineOptions;
-import dev.streammod.models.ExecutionDevice;
-import dev.streammod.models.ModelArtifact;
-import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.SharedBatchers;
-import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import dev.streammod.pipeline.policy.Policy;
@@ -29,7 +20,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SegmentModeratorFetchTest {
-  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
 
   @TempDir static Path work;
   private static Path segments;
@@ -67,19 +56,8 @@ class SegmentModeratorFetchTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(work.resolve("models"), 64, 64));
-    lease =
-        SharedBatchers.acquire(
-            artifact,
-            EngineOptions.builder().device(ExecutionDevice.CPU).build(),
-            BatcherSettings.builder().build());
-    decoder =
-        new SegmentDecoder(
-            DecoderSettings.builder()
-                .width(64)
-                .height(64)
-                .sampling(SamplingPolicy.keyframes())
-                .build());
+    lease = TestSegments.colourStatsLease(work.resolve("models"));
+    decoder = TestSegments.keyframeDecoder();
     pool = Executors.newFixedThreadPool(2);
     segments = Files.createDirectories(work.resolve("segments"));
     red = SyntheticSegments.h264TransportStream(SceneKind.RED, 320, 240, 15, 2.0, 1, 0);
@@ -173,22 +151,7 @@ class SegmentModeratorFetchTest {
   }
 
   private static RawRecord record(String stream, long seq, byte[] payload, String uri) {
-    VideoSegment s =
-        VideoSegment.newBuilder()
-            .setStreamId(stream)
-            .setSequence(seq)
-            .setContainer("mpegts")
-            .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
-            .setPayloadUri(uri)
-            .build();
-    RawRecord r = new RawRecord();
-    r.topic = "video.segments";
-    r.partition = 0;
-    r.offset = seq;
-    r.timestamp = System.currentTimeMillis();
-    r.key = stream.getBytes(StandardCharsets.UTF_8);
-    r.value = CODEC.encode(s);
-    return r;
+    return TestSegments.record(stream, seq, payload, uri, System.currentTimeMillis());
   }
 
   private static SegmentResult moderate(SegmentModerator m, RawRecord r) throws Exception {

@@ -2,23 +2,13 @@ package dev.streammod.pipeline.moderation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.RawRecord;
-import dev.streammod.connectors.avro.VideoSegment;
-import dev.streammod.decoders.DecoderSettings;
-import dev.streammod.decoders.SamplingPolicy;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
-import dev.streammod.models.EngineOptions;
-import dev.streammod.models.ExecutionDevice;
-import dev.streammod.models.ModelArtifact;
-import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.SharedBatchers;
-import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
@@ -38,19 +28,11 @@ class SegmentModeratorTest {
   private static SharedBatchers.Lease lease;
   private static ExecutorService pool;
   private static SegmentModerator moderator;
-  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
 
   @BeforeAll
   static void setUp() {
-    ModelArtifact artifact = ModelArtifact.load(ColourStatsModel.write(repository, 64, 64));
-    lease =
-        SharedBatchers.acquire(
-            artifact,
-            EngineOptions.builder().device(ExecutionDevice.CPU).build(),
-            BatcherSettings.builder().build());
-    SegmentDecoder decoder =
-        new SegmentDecoder(
-            DecoderSettings.builder().width(64).height(64).sampling(SamplingPolicy.keyframes()).build());
+    lease = TestSegments.colourStatsLease(repository);
+    SegmentDecoder decoder = TestSegments.keyframeDecoder();
     pool = Executors.newFixedThreadPool(2);
     moderator =
         SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
@@ -65,25 +47,7 @@ class SegmentModeratorTest {
   }
 
   private static RawRecord record(String stream, long seq, byte[] payload) {
-    VideoSegment s =
-        VideoSegment.newBuilder()
-            .setStreamId(stream)
-            .setSequence(seq)
-            .setContainer("mpegts")
-            .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
-            .build();
-    return raw(stream, CODEC.encode(s));
-  }
-
-  private static RawRecord raw(String key, byte[] value) {
-    RawRecord r = new RawRecord();
-    r.topic = "video.segments";
-    r.partition = 0;
-    r.offset = 5;
-    r.timestamp = System.currentTimeMillis();
-    r.key = key.getBytes(StandardCharsets.UTF_8);
-    r.value = value;
-    return r;
+    return TestSegments.record(stream, seq, payload, null, System.currentTimeMillis());
   }
 
   @Test
@@ -130,7 +94,7 @@ class SegmentModeratorTest {
     Failed s =
         (Failed)
             moderator
-                .moderate(raw("stream-x", "garbage".getBytes(StandardCharsets.UTF_8)))
+                .moderate(TestSegments.raw("stream-x", 5, "garbage".getBytes(StandardCharsets.UTF_8), 0))
                 .result()
                 .get(30, TimeUnit.SECONDS);
     assertThat(s.stage()).isEqualTo(Stage.DESERIALIZE);

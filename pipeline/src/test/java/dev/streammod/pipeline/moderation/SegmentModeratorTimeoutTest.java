@@ -2,11 +2,7 @@ package dev.streammod.pipeline.moderation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.RawRecord;
-import dev.streammod.connectors.avro.VideoSegment;
-import dev.streammod.decoders.DecoderSettings;
-import dev.streammod.decoders.SamplingPolicy;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
@@ -17,9 +13,7 @@ import dev.streammod.models.batching.BatcherSettings;
 import dev.streammod.models.batching.DynamicBatcher;
 import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SegmentModeratorTimeoutTest {
-  private static final AvroCodec<VideoSegment> CODEC = AvroCodec.videoSegments();
   @TempDir Path repository;
 
   private final CountDownLatch firstBatchHeld = new CountDownLatch(1);
@@ -93,9 +86,7 @@ class SegmentModeratorTimeoutTest {
         new DynamicBatcher(
             new HeldModel(config), BatcherSettings.builder().maxBatchSize(8).maxWait(Duration.ZERO).build());
     decodeThreads = Executors.newSingleThreadExecutor();
-    SegmentDecoder decoder =
-        new SegmentDecoder(
-            DecoderSettings.builder().width(64).height(64).sampling(SamplingPolicy.keyframes()).build());
+    SegmentDecoder decoder = TestSegments.keyframeDecoder();
     moderator =
         SegmentModerator.builder(decoder, batcher, config, decodeThreads)
             .admission(new SegmentModerator.Admission(1, 1, 16))
@@ -111,15 +102,7 @@ class SegmentModeratorTimeoutTest {
   }
 
   private RawRecord record(String stream, long seq) {
-    VideoSegment s =
-        VideoSegment.newBuilder()
-            .setStreamId(stream)
-            .setSequence(seq)
-            .setContainer("mpegts")
-            .setPayload(ByteBuffer.wrap(neutral))
-            .build();
-    return new RawRecord(
-        "video.segments", 0, seq, System.currentTimeMillis(), stream.getBytes(StandardCharsets.UTF_8), CODEC.encode(s));
+    return TestSegments.record(stream, seq, neutral, null, System.currentTimeMillis());
   }
 
   @Test
