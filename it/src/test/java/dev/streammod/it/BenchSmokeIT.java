@@ -2,6 +2,7 @@ package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streammod.cli.bench.BenchOptions;
 import dev.streammod.cli.bench.BenchResult;
 import dev.streammod.cli.bench.BenchRunner;
 import dev.streammod.cli.bench.PayloadMode;
@@ -19,40 +20,34 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BenchSmokeIT {
-  private static BenchRunner.Options options(Map<String, String> overrides, PayloadMode payload) {
-    return new BenchRunner.Options(
-        20,
-        Duration.ofSeconds(6),
-        Duration.ofSeconds(2),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        2.0,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        0,
-        Duration.ofSeconds(1),
-        2,
-        2,
-        Duration.ofMillis(250),
-        Duration.ofSeconds(60),
-        overrides,
-        null,
-        "colour-stats",
-        64,
-        Duration.ofMillis(300),
-        Duration.ofSeconds(2),
-        2,
-        160,
-        120,
-        15,
-        Duration.ZERO,
-        null,
-        payload);
+  private static BenchOptions options(Map<String, String> overrides, PayloadMode payload) {
+    return BenchOptions.builder()
+        .streams(20)
+        .duration(Duration.ofSeconds(6))
+        .warmup(Duration.ofSeconds(1))
+        .period(Duration.ofMillis(500))
+        .ramp(Duration.ofSeconds(1))
+        .burst(2.0, Duration.ofSeconds(2), Duration.ofSeconds(2))
+        .segment(Duration.ofSeconds(2))
+        .size(160, 120)
+        .fps(15)
+        .pool(2)
+        .payload(payload)
+        .parallelism(2)
+        .partitions(2)
+        .checkpointInterval(Duration.ofMillis(250))
+        .overrides(overrides)
+        .modelSize(64)
+        .rawDuration(Duration.ofMillis(300))
+        .reportEvery(Duration.ofSeconds(2))
+        .gcEvery(Duration.ZERO)
+        .drainTimeout(Duration.ofSeconds(60))
+        .build();
   }
 
   @Test
   void shortDegradedRunLosesNothingAndReports() throws Exception {
-    BenchRunner.Options options =
+    BenchOptions options =
         options(
             Map.of(
                 "decoder.deadline-ms", "1",
@@ -61,16 +56,16 @@ class BenchSmokeIT {
             PayloadMode.INLINE);
     BenchResult r = new BenchRunner(options, System.out).run();
 
-    assertThat(r.lost()).as("segments without a verdict").isZero();
-    assertThat(r.duplicates()).isZero();
-    assertThat(r.unexpectedDecisions()).isZero();
-    assertThat(r.produced()).isGreaterThan(100);
-    assertThat(r.verdicts()).isEqualTo(r.produced());
-    assertThat(r.degraded()).as("every decodable segment degraded").isEqualTo(r.verdicts() - r.errors());
-    assertThat(r.framesPerSegment()).isLessThanOrEqualTo(1.0);
-    assertThat(r.rawDecodeFps()).isPositive();
-    assertThat(r.rawInferFps()).isPositive();
-    assertThat(r.p99Ms()).isPositive();
+    assertThat(r.checks().lost()).as("segments without a verdict").isZero();
+    assertThat(r.checks().duplicates()).isZero();
+    assertThat(r.checks().unexpectedDecisions()).isZero();
+    assertThat(r.offered().produced()).isGreaterThan(100);
+    assertThat(r.throughput().verdicts()).isEqualTo(r.offered().produced());
+    assertThat(r.checks().degraded()).as("every decodable segment degraded").isEqualTo(r.throughput().verdicts() - r.checks().errors());
+    assertThat(r.throughput().framesPerSegment()).isLessThanOrEqualTo(1.0);
+    assertThat(r.ceiling().rawDecodeFps()).isPositive();
+    assertThat(r.ceiling().rawInferFps()).isPositive();
+    assertThat(r.latency().p99Ms()).isPositive();
     assertThat(r.toJson()).contains("\"lost\":0", "\"segments_per_s\":", "\"ratio\":");
   }
 
@@ -83,13 +78,13 @@ class BenchSmokeIT {
   void shortRunWithPayloadsByReferenceGetsTheSameVerdicts() throws Exception {
     BenchResult r = new BenchRunner(options(Map.of(), PayloadMode.FILE), System.out).run();
 
-    assertThat(r.lost()).as("segments without a verdict").isZero();
-    assertThat(r.duplicates()).isZero();
-    assertThat(r.unexpectedDecisions()).as("verdicts other than the content calls for").isZero();
-    assertThat(r.produced()).isGreaterThan(100);
-    assertThat(r.verdicts()).isEqualTo(r.produced());
-    assertThat(r.errors()).as("only the corrupt segments fail").isPositive().isLessThan(r.verdicts() / 4);
-    assertThat(r.deadLetters()).isEqualTo(r.errors());
+    assertThat(r.checks().lost()).as("segments without a verdict").isZero();
+    assertThat(r.checks().duplicates()).isZero();
+    assertThat(r.checks().unexpectedDecisions()).as("verdicts other than the content calls for").isZero();
+    assertThat(r.offered().produced()).isGreaterThan(100);
+    assertThat(r.throughput().verdicts()).isEqualTo(r.offered().produced());
+    assertThat(r.checks().errors()).as("only the corrupt segments fail").isPositive().isLessThan(r.throughput().verdicts() / 4);
+    assertThat(r.checks().deadLetters()).isEqualTo(r.checks().errors());
     assertThat(r.toJson()).contains("\"payload\":\"file\"", "\"lost\":0");
   }
 }

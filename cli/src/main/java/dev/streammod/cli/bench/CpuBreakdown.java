@@ -108,14 +108,23 @@ public final class CpuBreakdown {
 
   /** "decode 1.82, inference 0.05, ... = 3.70 CPU-ms per segment" over {@code segments}. */
   public static String describePerSegment(Map<String, Double> seconds, double segments) {
+    Map<String, Double> ms = msPerSegment(seconds, segments);
     StringBuilder sb = new StringBuilder();
     for (String g : GROUPS) {
-      sb.append(sb.length() == 0 ? "" : ", ")
-          .append(String.format(Locale.ROOT, "%s %.2f", g, segments <= 0 ? 0 : 1000 * seconds.getOrDefault(g, 0.0) / segments));
+      sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f", g, ms.get(g)));
+    }
+    return sb.append(String.format(Locale.ROOT, " = %.2f CPU-ms per segment", ms.get("total"))).toString();
+  }
+
+  /** CPU milliseconds per segment of each group, then "total"; all 0 without segments. */
+  static Map<String, Double> msPerSegment(Map<String, Double> seconds, double segments) {
+    Map<String, Double> ms = new LinkedHashMap<>();
+    for (String g : GROUPS) {
+      ms.put(g, segments <= 0 ? 0 : 1000 * seconds.getOrDefault(g, 0.0) / segments);
     }
     double total = seconds.getOrDefault("total", 0.0);
-    return sb.append(String.format(Locale.ROOT, " = %.2f CPU-ms per segment", segments <= 0 ? 0 : 1000 * total / segments))
-        .toString();
+    ms.put("total", segments <= 0 ? 0 : 1000 * total / segments);
+    return ms;
   }
 
   static String group(String name) {

@@ -41,7 +41,7 @@ public final class SweepReport {
 
   public static void writeTimeSeries(BenchResult result, Path file) throws IOException {
     List<String> lines = new ArrayList<>();
-    lines.add(BenchRunner.Sample.csvHeader());
+    lines.add(Sample.csvHeader());
     result.samples().forEach(s -> lines.add(s.csvRow()));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, lines);
@@ -61,18 +61,18 @@ public final class SweepReport {
       g.fillRect(0, 0, W, H);
       int pw = W - LEFT - RIGHT;
       int ph = H - TOP - BOTTOM;
-      double maxStreams = results.stream().mapToInt(BenchResult::streams).max().orElse(1);
+      double maxStreams = results.stream().mapToInt(r -> r.offered().streams()).max().orElse(1);
       double maxRate =
           niceCeiling(
               results.stream()
-                  .mapToDouble(r -> Math.max(r.segmentsPerSecond(), r.offeredPerSecond()))
+                  .mapToDouble(r -> Math.max(r.throughput().segmentsPerSecond(), r.offered().offeredPerSecond()))
                   .max()
                   .orElse(1));
       double maxLatency =
           niceCeiling(
               Math.max(
                   deadlineMs,
-                  results.stream().mapToLong(BenchResult::p99Ms).max().orElse(1)));
+                  results.stream().mapToLong(r -> r.latency().p99Ms()).max().orElse(1)));
 
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       g.setColor(new Color(0xdddddd));
@@ -93,9 +93,9 @@ public final class SweepReport {
       }
       g.setColor(Color.DARK_GRAY);
       for (BenchResult r : results) {
-        int x = LEFT + (int) Math.round(r.streams() / maxStreams * pw);
+        int x = LEFT + (int) Math.round(r.offered().streams() / maxStreams * pw);
         g.drawLine(x, TOP + ph, x, TOP + ph + 5);
-        String l = String.valueOf(r.streams());
+        String l = String.valueOf(r.offered().streams());
         g.drawString(l, x - g.getFontMetrics().stringWidth(l) / 2, TOP + ph + 20);
       }
       g.drawString("concurrent streams", LEFT + pw / 2 - 55, H - 18);
@@ -114,9 +114,9 @@ public final class SweepReport {
         g.drawLine(LEFT, y, LEFT + pw, y);
         g.drawString(deadlineMs + " ms", LEFT + pw - 60, y - 4);
       }
-      series(g, results, maxStreams, pw, ph, r -> r.offeredPerSecond() / maxRate, OFFERED, 1.5f);
-      series(g, results, maxStreams, pw, ph, r -> r.segmentsPerSecond() / maxRate, THROUGHPUT, 2.5f);
-      series(g, results, maxStreams, pw, ph, r -> Math.min(1.0, r.p99Ms() / maxLatency), LATENCY, 2.5f);
+      series(g, results, maxStreams, pw, ph, r -> r.offered().offeredPerSecond() / maxRate, OFFERED, 1.5f);
+      series(g, results, maxStreams, pw, ph, r -> r.throughput().segmentsPerSecond() / maxRate, THROUGHPUT, 2.5f);
+      series(g, results, maxStreams, pw, ph, r -> Math.min(1.0, r.latency().p99Ms() / maxLatency), LATENCY, 2.5f);
 
       int ly = TOP + 12;
       legend(g, LEFT + 12, ly, THROUGHPUT, "sustained segments/s");
@@ -140,7 +140,7 @@ public final class SweepReport {
     int px = -1;
     int py = -1;
     for (BenchResult r : results) {
-      int x = LEFT + (int) Math.round(r.streams() / maxStreams * pw);
+      int x = LEFT + (int) Math.round(r.offered().streams() / maxStreams * pw);
       int y = TOP + ph - (int) Math.round(Math.max(0, v.of(r)) * ph);
       if (px >= 0) {
         g.drawLine(px, py, x, y);

@@ -12,8 +12,10 @@
  *   <li>{@link dev.streammod.cli.bench.ResourceSampler} samples heap, RSS and consumer lag;
  *       {@link dev.streammod.cli.bench.CpuBreakdown} says where the CPU went.
  *   <li>{@link dev.streammod.cli.bench.RawRates} measures FFmpeg alone and ONNX Runtime alone.
- *   <li>{@link dev.streammod.cli.bench.BenchRunner} runs it all; {@link
- *       dev.streammod.cli.bench.SweepReport} writes CSV and a PNG chart.
+ *   <li>{@link dev.streammod.cli.bench.BenchOptions} says what a run does; {@link
+ *       dev.streammod.cli.bench.BenchRunner} sets it all up and {@code LoadRun} drives and
+ *       measures the load; {@link dev.streammod.cli.bench.BenchResult} holds the figures and
+ *       {@link dev.streammod.cli.bench.SweepReport} writes CSV and a PNG chart.
  * </ul>
  *
  * <p>The broker and the load generator share the cores with the job, so figures from one machine

@@ -7,10 +7,12 @@ import dev.streammod.models.bench.BenchSettings;
 import dev.streammod.models.bench.EngineBenchmark;
 import dev.streammod.models.bench.EngineReport;
 import dev.streammod.models.bench.TuningReport;
+import dev.streammod.cli.bench.BenchOptions;
 import dev.streammod.cli.bench.BenchResult;
 import dev.streammod.cli.bench.BenchRunner;
 import dev.streammod.cli.bench.PayloadMode;
 import dev.streammod.cli.bench.SweepReport;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,62 +172,97 @@ final class BenchCommand implements Callable<Integer> {
     if (engineOnly) {
       return engineOnly();
     }
-    int[] wh = parseSize(size);
-    Duration warm = warmup != null ? warmup : min(Duration.ofSeconds(10), duration.dividedBy(4));
-    BenchRunner.Options options =
-        new BenchRunner.Options(
-            streams, duration, segment, period, ramp, burst, burstAt, burstFor, overload, warm,
-            parallelism, partitions, checkpointInterval, drainTimeout, set, modelRepository,
-            model != null ? model : "colour-stats",
-            modelSize, rawDuration, reportEvery, pool, wh[0], wh[1], fps, gcEvery, config,
-            PayloadMode.parse(payload));
+    BenchOptions options = options();
     if (inferBatches != null && !inferBatches.isEmpty()) {
-      for (String line : BenchRunner.inferenceByBatch(options, inferBatches)) {
-        System.out.println(line);
-      }
+      BenchRunner.inferenceByBatch(options, inferBatches).forEach(System.out::println);
       return 0;
     }
     List<Integer> counts = sweep == null || sweep.isEmpty() ? List.of(streams) : sweep;
+    boolean sweeping = counts.size() > 1;
     List<BenchResult> results = new ArrayList<>();
     for (int s : counts) {
-      if (counts.size() > 1) {
-        System.out.printf("%n=== %d streams ===%n", s);
-      }
-      BenchResult r = new BenchRunner(options.withStreams(s), System.out).run();
-      results.add(r);
-      SweepReport.writeTimeSeries(r, out.resolve("timeseries-" + s + ".csv"));
-      printSummary(r);
-      if (counts.size() > 1) {
-        System.out.println(r.toJson());
-      }
+      results.add(runOnce(options.withStreams(s), sweeping));
     }
-    if (counts.size() > 1) {
-      SweepReport.writeCsv(results, out.resolve("sweep.csv"));
-      long deadline = 1000;
-      SweepReport.writeChart(results, deadline, out.resolve("sweep.png"));
-      System.out.println();
-      System.out.println("streams  offered/s  segments/s  frames/s  p50 ms  p95 ms  p99 ms  ratio  lost  degraded");
-      int best = 0;
-      for (BenchResult r : results) {
-        System.out.printf(
-            Locale.ROOT,
-            "%7d  %9.1f  %10.1f  %8.1f  %6d  %6d  %6d  %5.2f  %4d  %8d%n",
-            r.streams(), r.offeredPerSecond(), r.segmentsPerSecond(), r.framesPerSecond(), r.p50Ms(),
-            r.p95Ms(), r.p99Ms(), r.ratio(), r.lost(), r.degraded());
-        if (r.p99Ms() >= 0 && r.p99Ms() < deadline && r.lost() == 0 && r.streams() > best) {
-          best = r.streams();
-        }
-      }
-      System.out.printf("wrote %s and %s%n", out.resolve("sweep.csv"), out.resolve("sweep.png"));
-      StringBuilder json = new StringBuilder("{\"max_streams_p99_under_1s\":").append(best).append(",\"sweep\":[");
-      for (int i = 0; i < results.size(); i++) {
-        json.append(i == 0 ? "" : ",").append(results.get(i).toJson());
-      }
-      System.out.println(json.append("]}"));
+    if (sweeping) {
+      printSweep(results);
     } else {
       System.out.println(results.get(0).toJson());
     }
-    return results.stream().allMatch(r -> r.lost() == 0) ? 0 : 1;
+    return results.stream().allMatch(r -> r.checks().lost() == 0) ? 0 : 1;
+  }
+
+  /** The options of the full benchmark, as given on the command line. */
+  BenchOptions options() {
+    int[] wh = parseSize(size);
+    return BenchOptions.builder()
+        .streams(streams)
+        .duration(duration)
+        .warmup(warmup)
+        .period(period)
+        .overload(overload)
+        .ramp(ramp)
+        .burst(burst, burstAt, burstFor)
+        .segment(segment)
+        .size(wh[0], wh[1])
+        .fps(fps)
+        .pool(pool)
+        .payload(PayloadMode.parse(payload))
+        .parallelism(parallelism)
+        .partitions(partitions)
+        .checkpointInterval(checkpointInterval)
+        .config(config)
+        .overrides(set)
+        .modelRepository(modelRepository)
+        .model(model)
+        .modelSize(modelSize)
+        .rawDuration(rawDuration)
+        .reportEvery(reportEvery)
+        .gcEvery(gcEvery)
+        .drainTimeout(drainTimeout)
+        .build();
+  }
+
+  /** One run: its progress, its time series under --out, its summary and, in a sweep, its JSON. */
+  private BenchResult runOnce(BenchOptions options, boolean sweeping) throws Exception {
+    int s = options.load().streams();
+    if (sweeping) {
+      System.out.printf("%n=== %d streams ===%n", s);
+    }
+    BenchResult r = new BenchRunner(options, System.out).run();
+    SweepReport.writeTimeSeries(r, out.resolve("timeseries-" + s + ".csv"));
+    r.summary().forEach(System.out::println);
+    if (sweeping) {
+      System.out.println(r.toJson());
+    }
+    return r;
+  }
+
+  /** The sweep's CSV, chart and table, then one JSON line with every run's. */
+  private void printSweep(List<BenchResult> results) throws IOException {
+    SweepReport.writeCsv(results, out.resolve("sweep.csv"));
+    long deadline = 1000;
+    SweepReport.writeChart(results, deadline, out.resolve("sweep.png"));
+    System.out.println();
+    System.out.println("streams  offered/s  segments/s  frames/s  p50 ms  p95 ms  p99 ms  ratio  lost  degraded");
+    int best = 0;
+    for (BenchResult r : results) {
+      BenchResult.Latency latency = r.latency();
+      System.out.printf(
+          Locale.ROOT,
+          "%7d  %9.1f  %10.1f  %8.1f  %6d  %6d  %6d  %5.2f  %4d  %8d%n",
+          r.offered().streams(), r.offered().offeredPerSecond(), r.throughput().segmentsPerSecond(),
+          r.throughput().framesPerSecond(), latency.p50Ms(), latency.p95Ms(), latency.p99Ms(), r.ceiling().ratio(),
+          r.checks().lost(), r.checks().degraded());
+      if (latency.p99Ms() >= 0 && latency.p99Ms() < deadline && r.checks().lost() == 0 && r.offered().streams() > best) {
+        best = r.offered().streams();
+      }
+    }
+    System.out.printf("wrote %s and %s%n", out.resolve("sweep.csv"), out.resolve("sweep.png"));
+    StringBuilder json = new StringBuilder("{\"max_streams_p99_under_1s\":").append(best).append(",\"sweep\":[");
+    for (int i = 0; i < results.size(); i++) {
+      json.append(i == 0 ? "" : ",").append(results.get(i).toJson());
+    }
+    System.out.println(json.append("]}"));
   }
 
   private int engineOnly() throws InterruptedException {
@@ -272,50 +309,6 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println(r.toJson());
     }
     return 0;
-  }
-
-  private static void printSummary(BenchResult r) {
-    System.out.printf(
-        Locale.ROOT,
-        "result  : %d streams, %.1f segments/s offered; sustained %.1f segments/s, %.1f frames/s (%.2f frames/segment)%n",
-        r.streams(), r.offeredPerSecond(), r.segmentsPerSecond(), r.framesPerSecond(), r.framesPerSegment());
-    System.out.printf(
-        Locale.ROOT,
-        "latency : publish-to-verdict p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
-        r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs());
-    System.out.printf(
-        Locale.ROOT,
-        "ceiling : raw decode %.1f frames/s (%.1f segments/s), raw inference %.1f frames/s; ratio %.3f"
-            + " (per CPU-second: %.3f)%n",
-        r.rawDecodeFps(), r.rawDecodeSegmentsPerSecond(), r.rawInferFps(), r.ratio(), r.ratioCpu());
-    if (r.catchup().measured()) {
-      System.out.printf(
-          Locale.ROOT,
-          "catch-up: %.1f segments/s, %.1f frames/s working off a backlog of %d without the publisher;"
-              + " ratio %.3f%n",
-          r.catchup().segmentsPerSecond(), r.catchup().framesPerSecond(), r.catchup().backlog(), r.catchup().ratio());
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "batches : %d, mean %.1f frames, p50 %d, p99 %d (max batch %d, max wait %d ms)%n",
-        r.batches(), r.meanBatch(), r.batchPercentile(50), r.batchPercentile(99), r.maxBatch(), r.maxWaitMs());
-    System.out.printf(
-        Locale.ROOT,
-        "memory  : live heap %.0f MiB before the load, %.0f max, %.0f after the drain"
-            + " (heap used max %.0f); RSS %.0f -> %.0f MiB (max %.0f); lag max %d, backlog max %d,"
-            + " batcher queue max %d frames%n",
-        r.heapLiveStartMb(), r.heapLiveMaxMb(), r.heapLiveAfterDrainMb(), r.heapUsedMaxMb(), r.rssStartMb(),
-        r.rssEndMb(), r.rssMaxMb(), r.lagMax(), r.backlogMax(), r.batcherQueueMaxFrames());
-    System.out.printf(
-        Locale.ROOT,
-        "checks  : %d produced, %d with a verdict, %d lost, %d duplicated, %d unexpected decisions,"
-            + " %d ERROR, %d degraded (p99 %d ms)%n",
-        r.produced(), r.verdicts(), r.lost(), r.duplicates(), r.unexpectedDecisions(), r.errors(),
-        r.degraded(), r.degradedP99Ms());
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   static int[] parseSize(String s) {

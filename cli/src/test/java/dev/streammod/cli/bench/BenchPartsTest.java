@@ -97,10 +97,18 @@ class BenchPartsTest {
 
   static BenchResult result(int streams, double segmentsPerSecond, long p99) {
     return new BenchResult(
-        streams, 2000, streams / 2.0, 1000, 1000, segmentsPerSecond, segmentsPerSecond * 2, 2, p99 / 2,
-        p99 - 1, p99, p99 + 1, 800, 400, 50_000, 0.5, 0.4, 0, 0, 0, 0, 10, 10, -1, 500, 100, 101, 90,
-        101, 700, 710, 705, 3, 4, 2, 2.5, 400, new long[] {0, 100, 200, 100}, 5, 50, 60, 4, 32, 5,
-        "keyframes", 8, 0, "inline", 2.0, Map.of("decode", 5.0, "total", 10.0, "wall", 5.0),
-        BenchResult.Catchup.NONE, List.of());
+        new BenchResult.Offered(streams, 2000, streams / 2.0, 1000),
+        new BenchResult.Throughput(1000, segmentsPerSecond, segmentsPerSecond * 2, 2),
+        new BenchResult.Latency(p99 / 2, p99 - 1, p99, p99 + 1),
+        new BenchResult.Ceiling(800, 400, 50_000, 0.5, 0.4, 2.0),
+        new BenchResult.Checks(0, 0, 0, 0, -1, 10, 10),
+        new BenchResult.Memory(500, 100, 101, 90, 101, 700, 710, 705),
+        new BenchResult.Queues(3, 4, 2),
+        new BenchResult.Batching(List.of(0L, 100L, 200L, 100L)),
+        new BenchResult.Timing(5, 50, 60),
+        new BenchResult.Setup(4, 32, 5, "keyframes", 8, 0, "inline"),
+        Map.of("decode", 5.0, "total", 10.0, "wall", 5.0),
+        BenchResult.Catchup.NONE,
+        List.of());
   }
 }

@@ -1,0 +1,358 @@
+package dev.streammod.cli.bench;
+
+import dev.streammod.cli.demo.SyntheticStreams;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one benchmark run does: the load it offers, the synthetic segments the load is made of, the
+ * job that serves it and how the run measures. Made with {@link #builder()}, whose defaults are
+ * those of {@code bin/moderation bench}; each part refuses a bad value when it is made, naming the
+ * option and the value, so a built {@code BenchOptions} is valid.
+ */
+public record BenchOptions(Load load, Segments segments, Job job, Measurement measurement) {
+
+  public BenchOptions {
+    Objects.requireNonNull(load, "load");
+    Objects.requireNonNull(segments, "segments");
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(measurement, "measurement");
+  }
+
+  /**
+   * The offered load: {@code streams} live streams publishing for {@code duration}, each one
+   * segment per {@code period} (null: the segment length), or, with {@code overload} > 0, at that
+   * multiple of the raw ceiling; ramp and burst as in {@link LoadProfile}. The first {@code
+   * warmup} is left out of rates and latencies.
+   */
+  public record Load(
+      int streams,
+      Duration duration,
+      Duration warmup,
+      Duration period,
+      double overload,
+      Duration ramp,
+      double burstMultiplier,
+      Duration burstStart,
+      Duration burstLength) {
+
+    public Load {
+      if (streams < 1) {
+        throw new IllegalArgumentException("--streams must be >= 1, got " + streams);
+      }
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("--duration must be > 0, got " + duration);
+      }
+      if (period != null && period.toMillis() < 1) {
+        throw new IllegalArgumentException("--period must be at least 1 ms, got " + period);
+      }
+      if (overload < 0 || Double.isNaN(overload) || Double.isInfinite(overload)) {
+        throw new IllegalArgumentException("--overload must be >= 0, got " + overload);
+      }
+      if (overload > 0 && period != null) {
+        throw new IllegalArgumentException("--overload sets the period itself; drop --period");
+      }
+      if (warmup.isNegative() || warmup.compareTo(duration) >= 0) {
+        throw new IllegalArgumentException(
+            "--warmup must be >= 0 and shorter than --duration (" + duration + "), got " + warmup);
+      }
+    }
+  }
+
+  /**
+   * The pooled synthetic segments: {@code length} of {@code width}x{@code height} video at {@code
+   * fps}, {@code pool} distinct neutral ones, carried as {@code payload}.
+   */
+  public record Segments(Duration length, int width, int height, double fps, int pool, PayloadMode payload) {
+
+    public Segments {
+      if (length.toMillis() < 100) {
+        throw new IllegalArgumentException("--segment must be at least 100 ms, got " + length);
+      }
+      if (pool < 2) {
+        throw new IllegalArgumentException("--pool must be >= 2, got " + pool);
+      }
+      payload = payload == null ? PayloadMode.INLINE : payload;
+    }
+
+    public SyntheticStreams.Shape shape() {
+      return new SyntheticStreams.Shape(width, height, fps, length);
+    }
+  }
+
+  /**
+   * The job under test: its parallelism, the partitions of its topics, its checkpoint interval,
+   * the YAML configuration and {@code --set} overrides, and the model: {@code model} in {@code
+   * modelRepository}, or, without a repository, the colour-statistics model written at {@code
+   * modelSize}.
+   */
+  public record Job(
+      int parallelism,
+      int partitions,
+      Duration checkpointInterval,
+      Path config,
+      Map<String, String> overrides,
+      Path modelRepository,
+      String model,
+      int modelSize) {
+
+    public Job {
+      if (parallelism < 1 || partitions < 1) {
+        throw new IllegalArgumentException(
+            "--parallelism and --partitions must be >= 1, got " + parallelism + " and " + partitions);
+      }
+      if (modelSize < 8 || modelSize > 1024) {
+        throw new IllegalArgumentException("--model-size must be in 8..1024, got " + modelSize);
+      }
+      Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+      overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+    }
+  }
+
+  /**
+   * How the run measures: each raw rate for {@code rawDuration}, a progress line every {@code
+   * reportEvery}, a forced full GC every {@code gcEvery} (zero: only before the load and after the
+   * drain), and at most {@code drainTimeout} for the last verdicts.
+   */
+  public record Measurement(Duration rawDuration, Duration reportEvery, Duration gcEvery, Duration drainTimeout) {
+
+    public Measurement {
+      if (rawDuration.toMillis() < 200) {
+        throw new IllegalArgumentException("--raw-duration must be >= 200 ms, got " + rawDuration);
+      }
+      Objects.requireNonNull(reportEvery, "reportEvery");
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+      gcEvery = gcEvery == null ? Duration.ZERO : gcEvery;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .streams(load.streams())
+        .duration(load.duration())
+        .warmup(load.warmup())
+        .period(load.period())
+        .overload(load.overload())
+        .ramp(load.ramp())
+        .burst(load.burstMultiplier(), load.burstStart(), load.burstLength())
+        .segment(segments.length())
+        .size(segments.width(), segments.height())
+        .fps(segments.fps())
+        .pool(segments.pool())
+        .payload(segments.payload())
+        .parallelism(job.parallelism())
+        .partitions(job.partitions())
+        .checkpointInterval(job.checkpointInterval())
+        .config(job.config())
+        .overrides(job.overrides())
+        .modelRepository(job.modelRepository())
+        .model(job.model())
+        .modelSize(job.modelSize())
+        .rawDuration(measurement.rawDuration())
+        .reportEvery(measurement.reportEvery())
+        .gcEvery(measurement.gcEvery())
+        .drainTimeout(measurement.drainTimeout());
+  }
+
+  /** The same run with another number of streams, as a sweep needs. */
+  public BenchOptions withStreams(int streams) {
+    return toBuilder().streams(streams).build();
+  }
+
+  /**
+   * The load profile, given the raw ceiling in segments/s: with {@code overload} the period offers
+   * that multiple of the ceiling (at least 1 ms), otherwise it is {@code period} or the segment
+   * length.
+   */
+  public LoadProfile loadProfile(double ceilingPerSecond) {
+    Duration period = load.period() == null ? segments.length() : load.period();
+    if (load.overload() > 0) {
+      period =
+          Duration.ofNanos(
+              Math.max(1_000_000L, Math.round(load.streams() / (load.overload() * ceilingPerSecond) * 1e9)));
+    }
+    return new LoadProfile(
+        load.streams(), period, load.ramp(), load.burstMultiplier(), load.burstStart(), load.burstLength());
+  }
+
+  /** Starts from the defaults of {@code bin/moderation bench}; {@link #build()} checks every value. */
+  public static final class Builder {
+    private int streams = 100;
+    private Duration duration = Duration.ofSeconds(60);
+    private Duration warmup; // null: a quarter of the duration, at most 10 s
+    private Duration period; // null: the segment length
+    private double overload;
+    private Duration ramp = Duration.ZERO;
+    private double burstMultiplier = 1;
+    private Duration burstStart = Duration.ZERO;
+    private Duration burstLength = Duration.ZERO;
+    private Duration segment = Duration.ofSeconds(2);
+    private int width = 320;
+    private int height = 240;
+    private double fps = 15;
+    private int pool = 8;
+    private PayloadMode payload = PayloadMode.INLINE;
+    private int parallelism = 2;
+    private int partitions = 4;
+    private Duration checkpointInterval = Duration.ofMillis(250);
+    private Path config;
+    private Map<String, String> overrides = Map.of();
+    private Path modelRepository;
+    private String model = "colour-stats";
+    private int modelSize = 64;
+    private Duration rawDuration = Duration.ofSeconds(5);
+    private Duration reportEvery = Duration.ofSeconds(5);
+    private Duration gcEvery = Duration.ZERO;
+    private Duration drainTimeout = Duration.ofMinutes(10);
+
+    private Builder() {}
+
+    public Builder streams(int streams) {
+      this.streams = streams;
+      return this;
+    }
+
+    public Builder duration(Duration duration) {
+      this.duration = duration;
+      return this;
+    }
+
+    /** Null: a quarter of the duration, at most 10 s. */
+    public Builder warmup(Duration warmup) {
+      this.warmup = warmup;
+      return this;
+    }
+
+    /** Null: the segment length. */
+    public Builder period(Duration period) {
+      this.period = period;
+      return this;
+    }
+
+    public Builder overload(double overload) {
+      this.overload = overload;
+      return this;
+    }
+
+    public Builder ramp(Duration ramp) {
+      this.ramp = ramp;
+      return this;
+    }
+
+    public Builder burst(double multiplier, Duration start, Duration length) {
+      this.burstMultiplier = multiplier;
+      this.burstStart = start;
+      this.burstLength = length;
+      return this;
+    }
+
+    public Builder segment(Duration segment) {
+      this.segment = segment;
+      return this;
+    }
+
+    public Builder size(int width, int height) {
+      this.width = width;
+      this.height = height;
+      return this;
+    }
+
+    public Builder fps(double fps) {
+      this.fps = fps;
+      return this;
+    }
+
+    public Builder pool(int pool) {
+      this.pool = pool;
+      return this;
+    }
+
+    public Builder payload(PayloadMode payload) {
+      this.payload = payload;
+      return this;
+    }
+
+    public Builder parallelism(int parallelism) {
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    public Builder partitions(int partitions) {
+      this.partitions = partitions;
+      return this;
+    }
+
+    public Builder checkpointInterval(Duration checkpointInterval) {
+      this.checkpointInterval = checkpointInterval;
+      return this;
+    }
+
+    /** Null: no configuration file, the job's defaults. */
+    public Builder config(Path config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder overrides(Map<String, String> overrides) {
+      this.overrides = overrides;
+      return this;
+    }
+
+    /** Null: write the colour-statistics model. */
+    public Builder modelRepository(Path modelRepository) {
+      this.modelRepository = modelRepository;
+      return this;
+    }
+
+    /** Null: {@code colour-stats}. */
+    public Builder model(String model) {
+      this.model = model == null ? "colour-stats" : model;
+      return this;
+    }
+
+    public Builder modelSize(int modelSize) {
+      this.modelSize = modelSize;
+      return this;
+    }
+
+    public Builder rawDuration(Duration rawDuration) {
+      this.rawDuration = rawDuration;
+      return this;
+    }
+
+    public Builder reportEvery(Duration reportEvery) {
+      this.reportEvery = reportEvery;
+      return this;
+    }
+
+    public Builder gcEvery(Duration gcEvery) {
+      this.gcEvery = gcEvery;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    public BenchOptions build() {
+      Objects.requireNonNull(duration, "duration");
+      Duration warm = warmup != null ? warmup : min(Duration.ofSeconds(10), duration.dividedBy(4));
+      return new BenchOptions(
+          new Load(streams, duration, warm, period, overload, ramp, burstMultiplier, burstStart, burstLength),
+          new Segments(segment, width, height, fps, pool, payload),
+          new Job(parallelism, partitions, checkpointInterval, config, overrides, modelRepository, model, modelSize),
+          new Measurement(rawDuration, reportEvery, gcEvery, drainTimeout));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
+    }
+  }
+}
