@@ -27,44 +27,11 @@ public final class DecodedFrames implements DecodeResult {
   private final boolean hardwareDecoded;
 
   /**
-   * Public so that callers can build fixtures without FFmpeg. Takes ownership of both arrays. No
-   * rotation, CPU decoded.
-   *
-   * @throws IllegalArgumentException when the sizes do not agree
-   */
-  public DecodedFrames(
-      int width,
-      int height,
-      long[] timestampsMicros,
-      byte[] rgb,
-      int framesRead,
-      double decodeMillis,
-      String container,
-      String codec,
-      int sourceWidth,
-      int sourceHeight) {
-    this(
-        width,
-        height,
-        timestampsMicros,
-        rgb,
-        framesRead,
-        decodeMillis,
-        container,
-        codec,
-        sourceWidth,
-        sourceHeight,
-        timestampsMicros.length,
-        0,
-        false);
-  }
-
-  /**
-   * As the shorter constructor, plus the frames the codec decoded, the rotation applied and whether
-   * a GPU decoded the frames.
+   * Public so that callers can build fixtures without FFmpeg. Takes ownership of both arrays.
    *
    * @param framesDecoded frames the video decoder produced, kept or not (>= count)
    * @param rotationDegrees clockwise turn applied to make the frames upright: 0, 90, 180 or 270
+   * @param hardwareDecoded whether a GPU decoded the frames
    * @throws IllegalArgumentException when the sizes do not agree or the rotation is not one of those
    */
   public DecodedFrames(

@@ -79,17 +79,18 @@ enum Orientation {
 
   /**
    * Writes the packed RGB24 picture {@code src} ({@code width x height}) turned upright into {@code
-   * dst}, which is {@code height x width} when {@link #swapsAxes()}.
+   * dst} from {@code dstOffset} on; the picture there is {@code height x width} when {@link
+   * #swapsAxes()}.
    */
-  void apply(byte[] src, int width, int height, byte[] dst) {
+  void apply(byte[] src, int width, int height, byte[] dst, int dstOffset) {
     if (this == IDENTITY) {
-      System.arraycopy(src, 0, dst, 0, width * height * 3);
+      System.arraycopy(src, 0, dst, dstOffset, width * height * 3);
       return;
     }
     int outW = swapsAxes ? height : width;
     int outH = swapsAxes ? width : height;
     for (int y = 0; y < outH; y++) {
-      int d = y * outW * 3;
+      int d = dstOffset + y * outW * 3;
       for (int x = 0; x < outW; x++, d += 3) {
         int sx;
         int sy;

@@ -1,8 +1,6 @@
 package dev.streammod.decoders;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -197,6 +195,7 @@ public final class SegmentDecoder {
     private AVCodecContext codecContext;
     private AVPacket packet;
     private AVFrame frame;
+    /** Made at the first kept frame, when the orientation of every frame is known. */
     private FrameScaler scaler;
 
     private AVStream stream;
@@ -209,7 +208,6 @@ public final class SegmentDecoder {
 
     private FrameSelector selector;
     private MediaTimeline timeline;
-    private final List<byte[]> frames = new ArrayList<>();
     private long[] timestamps;
     private long packetsRead;
     private long framesDecoded;
@@ -329,7 +327,6 @@ public final class SegmentDecoder {
         return new DecodeFailure(
             DecodeErrorCode.INTERNAL, "av_packet_alloc()/av_frame_alloc() failed: out of memory");
       }
-      scaler = new FrameScaler(settings.width(), settings.height(), settings.aspect());
       selector = FrameSelector.of(settings.sampling());
       timeline = new MediaTimeline(frameRate());
       timestamps = new long[maxFrames];
@@ -488,7 +485,7 @@ public final class SegmentDecoder {
     private DecodeFailure decodeLoop() {
       boolean sawKey = false;
       boolean ended = false;
-      while (frames.size() < maxFrames) {
+      while (kept() < maxFrames) {
         if (pastDeadline()) {
           return timeout("decoding");
         }
@@ -523,7 +520,7 @@ public final class SegmentDecoder {
           avcodec.av_packet_unref(packet);
         }
       }
-      if (ended && frames.size() < maxFrames) {
+      if (ended && kept() < maxFrames) {
         return send(null); // flush: frames held back for reordering or by frame threads
       }
       return null;
@@ -540,7 +537,7 @@ public final class SegmentDecoder {
         }
         return null; // a damaged packet: skip it, as players do
       }
-      while (frames.size() < maxFrames) {
+      while (kept() < maxFrames) {
         ret = avcodec.avcodec_receive_frame(codecContext, frame);
         if (ret == Ffmpeg.EAGAIN || ret == avutil.AVERROR_EOF) {
           return null;
@@ -594,17 +591,22 @@ public final class SegmentDecoder {
       if (!selector.accept(relative, key)) {
         return null;
       }
-      if (!orientationFromStream && frames.isEmpty()) {
-        // Some streams carry their orientation in the bitstream (an SEI), not in the container.
-        AVFrameSideData side = avutil.av_frame_get_side_data(f, avutil.AV_FRAME_DATA_DISPLAYMATRIX);
-        if (side != null && !side.isNull() && side.size() >= 9 * 4) {
-          int[] m = new int[9];
-          new IntPointer(side.data()).get(m);
-          orientation = Orientation.fromDisplayMatrix(m);
+      if (scaler == null) {
+        if (!orientationFromStream) {
+          // Some streams carry their orientation in the bitstream (an SEI), not in the container.
+          AVFrameSideData side =
+              avutil.av_frame_get_side_data(f, avutil.AV_FRAME_DATA_DISPLAYMATRIX);
+          if (side != null && !side.isNull() && side.size() >= 9 * 4) {
+            int[] m = new int[9];
+            new IntPointer(side.data()).get(m);
+            orientation = Orientation.fromDisplayMatrix(m);
+          }
         }
+        scaler =
+            new FrameScaler(
+                settings.width(), settings.height(), settings.aspect(), orientation, maxFrames);
       }
-      byte[] rgb = scaler.scale(f, orientation);
-      if (rgb == null) {
+      if (!scaler.scale(f)) {
         return new DecodeFailure(
             DecodeErrorCode.DECODE_FAILED,
             scaler.lastError()
@@ -612,23 +614,22 @@ public final class SegmentDecoder {
                 + describeInput()
                 + "; likely cause: a pixel format or size swscale cannot convert");
       }
-      timestamps[frames.size()] = relative;
-      frames.add(rgb);
+      timestamps[scaler.count() - 1] = relative;
       return null;
     }
 
+    /** Frames kept so far. */
+    private int kept() {
+      return scaler == null ? 0 : scaler.count();
+    }
+
     private DecodedFrames resultFrames() {
-      int frameBytes = settings.width() * settings.height() * 3;
-      byte[] rgb = new byte[frames.size() * frameBytes];
-      for (int i = 0; i < frames.size(); i++) {
-        System.arraycopy(frames.get(i), 0, rgb, i * frameBytes, frameBytes);
-      }
       AVCodecParameters par = stream.codecpar();
       return new DecodedFrames(
           settings.width(),
           settings.height(),
-          Arrays.copyOf(timestamps, frames.size()),
-          rgb,
+          Arrays.copyOf(timestamps, scaler.count()),
+          scaler.rgb(),
           (int) Math.min(Integer.MAX_VALUE, packetsRead),
           (nanoClock.getAsLong() - start) / 1e6,
           formatContext.iformat().name().getString(),
@@ -641,7 +642,7 @@ public final class SegmentDecoder {
     }
 
     private DecodeResult result() {
-      if (!frames.isEmpty()) {
+      if (kept() > 0) {
         return resultFrames();
       }
       if (decodeErrors > 0 && framesDecoded == 0) {
@@ -716,7 +717,7 @@ public final class SegmentDecoder {
               + " ms (decodeTimeout="
               + settings.decodeTimeout().toMillis()
               + " ms, "
-              + frames.size()
+              + kept()
               + " frames kept, "
               + packetsRead
               + " video packets read); likely cause: an overloaded machine, a segment far"
@@ -750,7 +751,7 @@ public final class SegmentDecoder {
               + " (maxDecodedFrames="
               + settings.maxDecodedFrames()
               + ") and sampled only "
-              + frames.size()
+              + kept()
               + " of "
               + maxFrames
               + " with "

@@ -97,7 +97,7 @@ class OrientationTest {
 
   private static int[] firstBytes(Orientation o, byte[] src, int w, int h) {
     byte[] dst = new byte[src.length];
-    o.apply(src, w, h, dst);
+    o.apply(src, w, h, dst, 0);
     int[] out = new int[w * h];
     for (int i = 0; i < out.length; i++) {
       out[i] = dst[i * 3];

@@ -13,6 +13,7 @@ import dev.streammod.decoders.synthetic.VideoCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +38,10 @@ import java.util.concurrent.Future;
  *     -Dexec.mainClass=dev.streammod.decoders.bench.DecoderBenchmark [-Dexec.args="--seconds=3"]
  * </pre>
  *
- * It needs {@code ffmpeg} on the PATH (Debian: {@code apt-get install -y ffmpeg}) as the reference
- * only; the decoder under test uses the FFmpeg bundled with JavaCV. {@code ffmpeg} timings include
- * starting a process per segment, which is what shelling out per segment costs.
+ * ({@code --help} lists the options). It needs {@code ffmpeg} on the PATH (Debian: {@code apt-get
+ * install -y ffmpeg}) as the reference only, unless {@code --ours-only}; the decoder under test
+ * uses the FFmpeg of the JavaCPP presets. {@code ffmpeg} timings include starting a process per
+ * segment, which is what shelling out per segment costs.
  */
 public final class DecoderBenchmark {
 
@@ -52,43 +54,56 @@ public final class DecoderBenchmark {
 
   private record Rate(double segmentsPerSecond, double framesPerSecond) {}
 
+  private static final String USAGE =
+      """
+      DecoderBenchmark [options]
+        --seconds=S       measured time per contestant and input, in 5 slices (default 3)
+        --inputs=A,B      inputs to run, of h264-720p, h264-1080p, hevc-720p, hevc-1080p (default all)
+        --ours-only       only our decoder: no ffmpeg CLI needed, its columns print as -
+        --help            this text
+      Prints one table row per input and core count: segments/s, frames/s, CPU-ms and KiB of Java
+      heap allocated per segment (by the decoding threads) for our decoder, and the CLI's rates
+      beside them.""";
+
   public static void main(String[] args) throws Exception {
     double seconds = 3;
+    List<String> names = List.of("h264-720p", "h264-1080p", "hevc-720p", "hevc-1080p");
+    boolean oursOnly = false;
     for (String a : args) {
-      if (a.startsWith("--seconds=")) {
+      if (a.equals("--help")) {
+        System.out.println(USAGE);
+        return;
+      } else if (a.startsWith("--seconds=")) {
         seconds = Double.parseDouble(a.substring("--seconds=".length()));
+      } else if (a.startsWith("--inputs=")) {
+        names = List.of(a.substring("--inputs=".length()).toLowerCase(Locale.ROOT).split(","));
+      } else if (a.equals("--ours-only")) {
+        oursOnly = true;
+      } else {
+        throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    String ffmpeg = findFfmpeg();
+    String ffmpeg = oursOnly ? null : findFfmpeg();
     Path dir = Files.createTempDirectory("decoder-bench");
     List<Input> inputs = new ArrayList<>();
-    for (VideoCodec codec : new VideoCodec[] {VideoCodec.H264, VideoCodec.HEVC}) {
-      for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
-        SegmentSpec spec =
-            SegmentSpec.builder()
-                .codec(codec)
-                .container(ContainerFormat.MPEGTS)
-                .size(size[0], size[1])
-                .fps(30)
-                .seconds(2)
-                .scene(SceneKind.NEUTRAL)
-                .seed(3)
-                .build();
-        long t = System.nanoTime();
-        EncodedSegment segment = SyntheticSegments.encode(spec);
-        Path file = dir.resolve(codec + "-" + size[1] + "p.ts");
-        Files.write(file, segment.payload());
-        String name = codec + " " + size[1] + "p";
-        System.err.printf(
-            Locale.ROOT,
-            "encoded %s: %d bytes in %.1f s%n",
-            name,
-            segment.payload().length,
-            (System.nanoTime() - t) / 1e9);
-        inputs.add(new Input(name, segment, file));
-      }
+    for (String name : names) {
+      SegmentSpec spec = spec(name);
+      long t = System.nanoTime();
+      EncodedSegment segment = SyntheticSegments.encode(spec);
+      Path file = dir.resolve(name + ".ts");
+      Files.write(file, segment.payload());
+      String label = spec.codec() + " " + spec.height() + "p";
+      System.err.printf(
+          Locale.ROOT,
+          "encoded %s: %d bytes in %.1f s%n",
+          label,
+          segment.payload().length,
+          (System.nanoTime() - t) / 1e9);
+      inputs.add(new Input(label, segment, file));
     }
-    System.err.println("ffmpeg: " + version(ffmpeg));
+    if (!oursOnly) {
+      System.err.println("ffmpeg: " + version(ffmpeg));
+    }
 
     SegmentDecoder decoder =
         new SegmentDecoder(DecoderSettings.builder().size(OUT, OUT).maxFrames(8).build());
@@ -96,35 +111,43 @@ public final class DecoderBenchmark {
     table.append(
         String.format(
             Locale.ROOT,
-            "| input | cores | ours seg/s | ours frames/s | CLI, process per segment: seg/s"
-                + " | ours / CLI | CLI, %d segments per process: seg/s | ours / CLI |%n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|%n",
+            "| input | cores | ours seg/s | ours frames/s | ours CPU-ms/seg | ours KiB alloc/seg"
+                + " | CLI, process per segment: seg/s | ours / CLI"
+                + " | CLI, %d segments per process: seg/s | ours / CLI |%n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|%n",
             CONCAT));
     for (Input in : inputs) {
       DecodedFrames check = (DecodedFrames) decoder.decode(in.segment().payload(), "mpegts");
-      byte[] cli = runFfmpeg(ffmpeg, List.of("-i", in.file().toString()), 1);
-      System.err.printf(
-          Locale.ROOT,
-          "%s: ours %d frames, ffmpeg %d frames, mean |difference| of frame 0 %.2f per byte%n",
-          in.name(),
-          check.count(),
-          cli.length / FRAME_BYTES,
-          meanAbsDiff(check.rgb(), cli, FRAME_BYTES));
+      if (oursOnly) {
+        System.err.printf(Locale.ROOT, "%s: ours %d frames%n", in.name(), check.count());
+      } else {
+        byte[] cli = runFfmpeg(ffmpeg, List.of("-i", in.file().toString()), 1);
+        System.err.printf(
+            Locale.ROOT,
+            "%s: ours %d frames, ffmpeg %d frames, mean |difference| of frame 0 %.2f per byte%n",
+            in.name(),
+            check.count(),
+            cli.length / FRAME_BYTES,
+            meanAbsDiff(check.rgb(), cli, FRAME_BYTES));
+      }
       Path list = dir.resolve(in.file().getFileName() + ".txt");
       Files.write(list, java.util.Collections.nCopies(CONCAT, "file '" + in.file() + "'"));
       List<String> perSegment = List.of("-i", in.file().toString());
       List<String> concat = List.of("-f", "concat", "-safe", "0", "-i", list.toString());
 
       // Contestants take turns in short slices, so that load from elsewhere hits all alike.
-      List<Contestant> c = new ArrayList<>();
-      c.add(new Contestant(1, () -> new long[] {1, decodeFrames(decoder, in)}));
-      c.add(new Contestant(1, () -> cliRun(ffmpeg, perSegment, 1, 1)));
-      c.add(new Contestant(1, () -> cliRun(ffmpeg, concat, 1, CONCAT)));
-      c.add(new Contestant(2, () -> new long[] {1, decodeFrames(decoder, in)}));
-      c.add(new Contestant(2, () -> cliRun(ffmpeg, perSegment, 1, 1)));
-      c.add(new Contestant(2, () -> cliRun(ffmpeg, concat, 1, CONCAT)));
-      c.add(new Contestant(1, () -> cliRun(ffmpeg, perSegment, 2, 1)));
-      c.add(new Contestant(1, () -> cliRun(ffmpeg, concat, 2, CONCAT)));
+      Contestant ours1 = new Contestant(1, () -> new long[] {1, decodeFrames(decoder, in)});
+      Contestant ours2 = new Contestant(2, () -> new long[] {1, decodeFrames(decoder, in)});
+      Contestant perSegment1 = cli(oursOnly, 1, () -> cliRun(ffmpeg, perSegment, 1, 1));
+      Contestant concat1 = cli(oursOnly, 1, () -> cliRun(ffmpeg, concat, 1, CONCAT));
+      Contestant perSegment2 = cli(oursOnly, 2, () -> cliRun(ffmpeg, perSegment, 1, 1));
+      Contestant concat2 = cli(oursOnly, 2, () -> cliRun(ffmpeg, concat, 1, CONCAT));
+      Contestant perSegmentThreads2 = cli(oursOnly, 1, () -> cliRun(ffmpeg, perSegment, 2, 1));
+      Contestant concatThreads2 = cli(oursOnly, 1, () -> cliRun(ffmpeg, concat, 2, CONCAT));
+      List<Contestant> c =
+          List.of(
+              ours1, perSegment1, concat1, ours2, perSegment2, concat2, perSegmentThreads2,
+              concatThreads2);
       for (Contestant x : c) {
         x.run(0.3); // warm-up
         x.reset();
@@ -135,23 +158,63 @@ public final class DecoderBenchmark {
           x.run(seconds / rounds);
         }
       }
-      row(table, in.name(), "1 (`-threads 1`)", c.get(0), c.get(1), c.get(2));
-      row(table, in.name(), "2 (2 segments at once)", c.get(3), c.get(4), c.get(5));
-      row(table, in.name(), "2 (ffmpeg `-threads 2`)", c.get(3), c.get(6), c.get(7));
+      row(table, in.name(), "1 (`-threads 1`)", ours1, perSegment1, concat1);
+      row(table, in.name(), "2 (2 segments at once)", ours2, perSegment2, concat2);
+      if (!oursOnly) {
+        row(table, in.name(), "2 (ffmpeg `-threads 2`)", ours2, perSegmentThreads2, concatThreads2);
+      }
     }
     System.out.println();
     System.out.print(table);
     deleteAll(dir);
   }
 
+  /** The benchmark input {@code name}: 2 s, 30 fps, a key frame every second, MPEG-TS. */
+  private static SegmentSpec spec(String name) {
+    String[] parts = name.split("-");
+    VideoCodec codec =
+        switch (parts[0]) {
+          case "h264" -> VideoCodec.H264;
+          case "hevc" -> VideoCodec.HEVC;
+          default -> throw new IllegalArgumentException("unknown input " + name + "\n" + USAGE);
+        };
+    int height =
+        switch (parts.length == 2 ? parts[1] : "") {
+          case "720p" -> 720;
+          case "1080p" -> 1080;
+          default -> throw new IllegalArgumentException("unknown input " + name + "\n" + USAGE);
+        };
+    return SegmentSpec.builder()
+        .codec(codec)
+        .container(ContainerFormat.MPEGTS)
+        .size(height * 16 / 9, height)
+        .fps(30)
+        .seconds(2)
+        .scene(SceneKind.NEUTRAL)
+        .seed(3)
+        .build();
+  }
+
+  /** A CLI contestant, or one that does nothing when the CLI is not run. */
+  private static Contestant cli(boolean skip, int workers, Callable<long[]> work) {
+    return skip ? Contestant.NONE : new Contestant(workers, work);
+  }
+
   private static final int CONCAT = 20;
 
-  /** A workload run on {@code workers} threads, timed over several slices. */
+  /**
+   * A workload run on {@code workers} threads, timed over several slices. CPU time and Java heap
+   * allocation are those of the worker threads: our decoder's whole cost, not a child process's.
+   */
   private static final class Contestant {
+    static final Contestant NONE = new Contestant(0, null);
+
     private final int workers;
     private final Callable<long[]> work;
     private long segments;
     private long frames;
+    private long cpuNanos;
+    private long allocatedBytes;
     private double seconds;
 
     Contestant(int workers, Callable<long[]> work) {
@@ -162,10 +225,15 @@ public final class DecoderBenchmark {
     void reset() {
       segments = 0;
       frames = 0;
+      cpuNanos = 0;
+      allocatedBytes = 0;
       seconds = 0;
     }
 
     void run(double slice) throws Exception {
+      if (workers == 0) {
+        return;
+      }
       ExecutorService pool = Executors.newFixedThreadPool(workers);
       try {
         long start = System.nanoTime();
@@ -175,6 +243,10 @@ public final class DecoderBenchmark {
           futures.add(
               pool.submit(
                   () -> {
+                    var threads =
+                        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                    long cpu = threads.getCurrentThreadCpuTime();
+                    long allocated = threads.getCurrentThreadAllocatedBytes();
                     long s = 0;
                     long f = 0;
                     do {
@@ -182,18 +254,29 @@ public final class DecoderBenchmark {
                       s += r[0];
                       f += r[1];
                     } while (System.nanoTime() < deadline);
-                    return new long[] {s, f};
+                    return new long[] {
+                      s,
+                      f,
+                      threads.getCurrentThreadCpuTime() - cpu,
+                      threads.getCurrentThreadAllocatedBytes() - allocated
+                    };
                   }));
         }
         for (Future<long[]> f : futures) {
           long[] r = f.get();
           segments += r[0];
           frames += r[1];
+          cpuNanos += r[2];
+          allocatedBytes += r[3];
         }
         seconds += (System.nanoTime() - start) / 1e9;
       } finally {
         pool.shutdownNow();
       }
+    }
+
+    boolean ran() {
+      return segments > 0;
     }
 
     double segmentsPerSecond() {
@@ -202,6 +285,14 @@ public final class DecoderBenchmark {
 
     double framesPerSecond() {
       return frames / seconds;
+    }
+
+    double cpuMillisPerSegment() {
+      return cpuNanos / 1e6 / segments;
+    }
+
+    double allocatedKibPerSegment() {
+      return allocatedBytes / 1024.0 / segments;
     }
   }
 
@@ -215,15 +306,27 @@ public final class DecoderBenchmark {
     t.append(
         String.format(
             Locale.ROOT,
-            "| %s | %s | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f |%n",
+            "| %s | %s | %.1f | %.1f | %.2f | %.0f | %s | %s | %s | %s |%n",
             input,
             cores,
             ours.segmentsPerSecond(),
             ours.framesPerSecond(),
-            perSegment.segmentsPerSecond(),
-            ours.segmentsPerSecond() / perSegment.segmentsPerSecond(),
-            concat.segmentsPerSecond(),
-            ours.segmentsPerSecond() / concat.segmentsPerSecond()));
+            ours.cpuMillisPerSegment(),
+            ours.allocatedKibPerSegment(),
+            rate(perSegment),
+            ratio(ours, perSegment),
+            rate(concat),
+            ratio(ours, concat)));
+  }
+
+  private static String rate(Contestant c) {
+    return c.ran() ? String.format(Locale.ROOT, "%.1f", c.segmentsPerSecond()) : "-";
+  }
+
+  private static String ratio(Contestant ours, Contestant cli) {
+    return cli.ran()
+        ? String.format(Locale.ROOT, "%.2f", ours.segmentsPerSecond() / cli.segmentsPerSecond())
+        : "-";
   }
 
   private static int decodeFrames(SegmentDecoder decoder, Input in) {
