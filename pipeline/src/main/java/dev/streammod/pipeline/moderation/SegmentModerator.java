@@ -151,7 +151,8 @@ public final class SegmentModerator {
   public interface Moderation {
     /**
      * Completes once, with the segment's result or its TIMEOUT failure, whichever comes first; on
-     * the completion executor, or on the thread that calls {@link #timeOut}.
+     * the completion executor, or on the thread that calls {@link #timeOut}. Never, once the
+     * completion executor refuses work (its owner has shut it down).
      */
     CompletableFuture<SegmentResult> result();
 
@@ -392,7 +393,8 @@ public final class SegmentModerator {
       try {
         completion.execute(() -> complete(r));
       } catch (RejectedExecutionException e) {
-        complete(r); // the completion executor is shutting down: nobody is waiting for order
+        // The completion executor is shut down, so its owner (the task) is gone: completing here
+        // would hand the result to it on a foreign thread.
       }
     }
 
