@@ -37,6 +37,7 @@ class BenchSmokeIT {
         .partitions(2)
         .checkpointInterval(Duration.ofMillis(250))
         .overrides(overrides)
+        .model(BenchOptions.COLOUR_STATS)
         .modelSize(64)
         .rawDuration(Duration.ofMillis(300))
         .reportEvery(Duration.ofSeconds(2))

@@ -1,6 +1,7 @@
 package dev.streammod.cli.bench;
 
 import dev.streammod.cli.demo.SyntheticStreams;
+import dev.streammod.models.testing.ColourStatsModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +14,14 @@ import java.util.Objects;
  * option and the value, so a built {@code BenchOptions} is valid.
  */
 public record BenchOptions(Load load, Segments segments, Job job, Measurement measurement) {
+  /** The model users run: the shipped one. */
+  public static final String DEFAULT_MODEL = "nsfw-mobilenet-v2";
+
+  /**
+   * The colour-statistics test model, written by the bench at {@code --model-size}: the one model
+   * whose decisions the synthetic content determines (red segments BLOCK, the rest ALLOW).
+   */
+  public static final String COLOUR_STATS = ColourStatsModel.NAME;
 
   public BenchOptions {
     Objects.requireNonNull(load, "load");
@@ -85,8 +94,8 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
   /**
    * The job under test: its parallelism, the partitions of its topics, its checkpoint interval,
    * the YAML configuration and {@code --set} overrides, and the model: {@code model} in {@code
-   * modelRepository}, or, without a repository, the colour-statistics model written at {@code
-   * modelSize}.
+   * modelRepository} when one is given, else among the bundled models; {@value #COLOUR_STATS} is
+   * written by the bench at {@code modelSize} unless the repository holds one.
    */
   public record Job(
       int parallelism,
@@ -107,9 +116,11 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
         throw new IllegalArgumentException("--model-size must be in 8..1024, got " + modelSize);
       }
       Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+      Objects.requireNonNull(model, "model");
       overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
     }
   }
+
 
   /**
    * How the run measures: each raw rate for {@code rawDuration}, a progress line every {@code
@@ -193,9 +204,9 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
     private Duration burstStart = Duration.ZERO;
     private Duration burstLength = Duration.ZERO;
     private Duration segment = Duration.ofSeconds(2);
-    private int width = 320;
-    private int height = 240;
-    private double fps = 15;
+    private int width = 1280;
+    private int height = 720;
+    private double fps = 30;
     private int pool = 8;
     private PayloadMode payload = PayloadMode.INLINE;
     private int parallelism = 2;
@@ -204,7 +215,7 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
     private Path config;
     private Map<String, String> overrides = Map.of();
     private Path modelRepository;
-    private String model = "colour-stats";
+    private String model = DEFAULT_MODEL;
     private int modelSize = 64;
     private Duration rawDuration = Duration.ofSeconds(5);
     private Duration reportEvery = Duration.ofSeconds(5);
@@ -304,7 +315,7 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
       return this;
     }
 
-    /** Null: write the colour-statistics model. */
+    /** Null: the bundled models, and {@value #COLOUR_STATS} written by the bench. */
     public Builder modelRepository(Path modelRepository) {
       this.modelRepository = modelRepository;
       return this;
@@ -312,7 +323,7 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
 
     /** Null: {@code colour-stats}. */
     public Builder model(String model) {
-      this.model = model == null ? "colour-stats" : model;
+      this.model = model == null ? DEFAULT_MODEL : model;
       return this;
     }
 

@@ -7,6 +7,7 @@ import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.decoders.SegmentDecoder;
+import dev.streammod.models.BundledRepository;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.batching.SharedBatchers;
@@ -56,6 +57,11 @@ public final class BenchRunner {
   }
 
   private BenchResult run(Path work) throws Exception {
+    BenchOptions.Job job = options.job();
+    if (!BenchOptions.COLOUR_STATS.equals(job.model())) {
+      // Before anything starts: a model that is not there is refused, naming the ones that are.
+      BundledRepository.resolve(job.modelRepository(), job.model(), null);
+    }
     SegmentPool pool = encodePool();
     if (options.segments().payload() == PayloadMode.FILE) {
       Path dir = pool.writeTo(work.resolve("segments"));
@@ -110,18 +116,25 @@ public final class BenchRunner {
     return SettingsLoader.load(options.job().config(), keys);
   }
 
-  /** The model's keys: the one asked for, or the colour-statistics model written under {@code work}. */
+  /**
+   * The model's keys: {@value BenchOptions#COLOUR_STATS} written under {@code work} (unless the
+   * repository given holds one), or the model asked for, in the repository given or among the
+   * bundled models; the job refuses a model it cannot find, naming the models there are.
+   */
   private static Map<String, String> modelKeys(BenchOptions.Job job, Path work) {
     Map<String, String> keys = new LinkedHashMap<>();
     Path repository = job.modelRepository();
-    if (repository == null) {
+    boolean written =
+        BenchOptions.COLOUR_STATS.equals(job.model())
+            && (repository == null || !Files.isDirectory(repository.resolve(job.model())));
+    if (written) {
       repository = work.resolve("models");
       ColourStatsModel.write(repository, job.modelSize(), job.modelSize());
-      keys.put("model.name", ColourStatsModel.NAME);
-    } else {
-      keys.put("model.name", job.model());
     }
-    keys.put("model.repository", repository.toString());
+    keys.put("model.name", job.model());
+    if (repository != null) {
+      keys.put("model.repository", repository.toString());
+    }
     keys.put("model.device", "cpu");
     return keys;
   }
@@ -238,7 +251,13 @@ public final class BenchRunner {
                 kafka.bootstrapServers(), topics.segmentsTopic(), profile, pool, options.segments().payload());
         VerdictMeter meter =
             new VerdictMeter(
-                kafka.bootstrapServers(), topics.verdictsTopic(), topics.deadLetterTopic(), options.load().streams());
+                kafka.bootstrapServers(),
+                topics.verdictsTopic(),
+                topics.deadLetterTopic(),
+                options.load().streams(),
+                BenchOptions.COLOUR_STATS.equals(settings.model().name())
+                    ? VerdictMeter.DecisionCheck.CONTENT
+                    : VerdictMeter.DecisionCheck.ERRORS);
         ResourceSampler sampler =
             new ResourceSampler(kafka.bootstrapServers(), topics.segmentsTopic(), topics.groupId())) {
       return new LoadRun(options, raw, lease.batcher(), load, meter, sampler, out).measure(setup(settings, raw));

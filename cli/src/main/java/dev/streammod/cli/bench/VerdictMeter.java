@@ -46,8 +46,20 @@ public final class VerdictMeter implements AutoCloseable {
   private long unreadable;
   private long deadLetters;
 
-  public VerdictMeter(String bootstrapServers, String verdictsTopic, String deadLetterTopic, int streams) {
+  /** Which decisions the synthetic content determines, and so which ones count as unexpected. */
+  public enum DecisionCheck {
+    /** Every decision: red segments BLOCK, corrupt ones ERROR, the rest ALLOW (the colour-statistics model). */
+    CONTENT,
+    /** Only errors: corrupt segments ERROR and no other does; a real model's scores of synthetic video are its own. */
+    ERRORS
+  }
+
+  private final DecisionCheck check;
+
+  public VerdictMeter(
+      String bootstrapServers, String verdictsTopic, String deadLetterTopic, int streams, DecisionCheck check) {
     this.verdictsTopic = verdictsTopic;
+    this.check = check;
     this.seen = new BitSet[streams];
     for (int i = 0; i < streams; i++) {
       seen[i] = new BitSet();
@@ -107,7 +119,12 @@ public final class VerdictMeter implements AutoCloseable {
     distinct++;
     decisions.merge(v.getDecision(), 1L, Long::sum);
     frames += v.getFramesSampled();
-    if (SegmentKind.of(index, seq).expected() != v.getDecision()) {
+    SegmentKind kind = SegmentKind.of(index, seq);
+    boolean expected =
+        check == DecisionCheck.CONTENT
+            ? kind.expected() == v.getDecision()
+            : (kind == SegmentKind.CORRUPT) == (v.getDecision() == Decision.ERROR);
+    if (!expected) {
       unexpected++;
     }
     long published = v.getVerdictAtMs() - v.getIngestToVerdictMs();

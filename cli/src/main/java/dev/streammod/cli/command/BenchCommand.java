@@ -94,13 +94,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a job configuration key, e.g. --set decoder.max-frames=1.")
   Map<String, String> set = new LinkedHashMap<>();
 
-  @Option(names = "--model-repository", paramLabel = "DIR", description = "Model repository (default: write the colour-statistics model).")
+  @Option(names = "--model-repository", paramLabel = "DIR", description = "Model repository to take --model from (default: the bundled models).")
   Path modelRepository;
 
-  @Option(names = "--model", description = "Model name in --model-repository (default colour-stats; with --engine-only the bundled " + ModelLocator.DEFAULT_MODEL + ").")
+  @Option(names = "--model", description = "Model to run: a bundled one or one in --model-repository (default " + BenchOptions.DEFAULT_MODEL + "); " + BenchOptions.COLOUR_STATS + " is the test model the bench writes at --model-size, the one whose decisions the synthetic content determines.")
   String model;
 
-  @Option(names = "--model-size", defaultValue = "64", description = "Input size of the written colour-statistics model (default ${DEFAULT-VALUE}).")
+  @Option(names = "--model-size", defaultValue = "64", description = "Input size of the " + BenchOptions.COLOUR_STATS + " model the bench writes (default ${DEFAULT-VALUE}).")
   int modelSize;
 
   @Option(names = "--raw-duration", defaultValue = "5s", description = "How long each raw rate is measured (default ${DEFAULT-VALUE}).")
@@ -112,10 +112,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--pool", defaultValue = "8", description = "Distinct neutral segments in the pool (default ${DEFAULT-VALUE}).")
   int pool;
 
-  @Option(names = "--size", defaultValue = "320x240", description = "Video size WxH (default ${DEFAULT-VALUE}).")
+  @Option(names = "--size", defaultValue = "1280x720", description = "Video size WxH (default ${DEFAULT-VALUE}).")
   String size;
 
-  @Option(names = "--fps", defaultValue = "15", description = "Video frame rate; also the GOP, one key frame a second (default ${DEFAULT-VALUE}).")
+  @Option(names = "--fps", defaultValue = "30", description = "Video frame rate; also the GOP, one key frame a second (default ${DEFAULT-VALUE}).")
   double fps;
 
   @Option(names = "--gc-every", defaultValue = "0s", description = "Also force a full GC this often to sample the live heap; its pause shows in the latencies (default ${DEFAULT-VALUE}: only before the load and after the drain).")
