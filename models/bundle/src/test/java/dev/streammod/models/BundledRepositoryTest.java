@@ -77,7 +77,7 @@ class BundledRepositoryTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("model 'absent' not found in " + mine)
           .hasMessageContaining("[colour-stats]")
-          .hasMessageContaining("bundled models [nsfw-mobilenet-v2]");
+          .hasMessageContaining("bundled models [nsfw-mobilenet-v2");
     } finally {
       if (previous == null) {
         System.clearProperty(BundledRepository.CACHE_PROPERTY);

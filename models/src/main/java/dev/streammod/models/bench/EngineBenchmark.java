@@ -157,14 +157,68 @@ public final class EngineBenchmark {
     if (variants == null || variants.isEmpty()) {
       throw new IllegalArgumentException("variants must name at least one set of options");
     }
+    Map<String, Session> sessions = new LinkedHashMap<>();
+    variants.forEach((k, v) -> sessions.put(k, new Session(artifact, v)));
+    return compareSessions(sessions, frames, settings, progress);
+  }
+
+  /** A model and the session options to open it with: one contender of {@link #compareSessions}. */
+  public record Session(ModelArtifact artifact, EngineOptions options) {
+    public Session {
+      Objects.requireNonNull(artifact, "artifact");
+      Objects.requireNonNull(options, "options");
+    }
+  }
+
+  /**
+   * Bare sessions of possibly different models with the same input (for example a model and its
+   * INT8 variant), in turns as in {@link #run}. The models must take the same input size; the
+   * report's model is the first session's, or the distinct names joined by " vs ".
+   */
+  public static TuningReport compareSessions(
+      Map<String, Session> variants,
+      byte[] frames,
+      BenchSettings settings,
+      Consumer<String> progress)
+      throws InterruptedException {
+    if (variants == null || variants.isEmpty()) {
+      throw new IllegalArgumentException("variants must name at least one session");
+    }
+    ModelArtifact artifact = variants.values().iterator().next().artifact();
+    for (Map.Entry<String, Session> v : variants.entrySet()) {
+      ModelConfig c = v.getValue().artifact().config();
+      if (c.width() != artifact.config().width()
+          || c.height() != artifact.config().height()
+          || c.layout() != artifact.config().layout()) {
+        throw new IllegalArgumentException(
+            "variant '"
+                + v.getKey()
+                + "' (model '"
+                + c.name()
+                + "') takes "
+                + c.width()
+                + "x"
+                + c.height()
+                + " "
+                + c.layout()
+                + ", the first takes "
+                + artifact.config().width()
+                + "x"
+                + artifact.config().height()
+                + " "
+                + artifact.config().layout());
+      }
+    }
     FramePreprocessor pre = FramePreprocessor.forConfig(artifact.config());
     int largest = settings.batches().stream().mapToInt(Integer::intValue).max().orElseThrow();
     byte[] tiled = tile(frames, pre, largest);
     Map<String, BareSession> sessions = new LinkedHashMap<>();
     Map<String, Map<Integer, Measurement>> results = new LinkedHashMap<>();
     try {
-      for (Map.Entry<String, EngineOptions> v : variants.entrySet()) {
-        sessions.put(v.getKey(), BareSession.open(artifact, v.getValue(), tiled, largest));
+      for (Map.Entry<String, Session> v : variants.entrySet()) {
+        sessions.put(
+            v.getKey(),
+            BareSession.open(v.getValue().artifact(), v.getValue().options(), tiled, largest));
         results.put(v.getKey(), new LinkedHashMap<>());
       }
       for (int b : settings.batches()) {
@@ -189,9 +243,9 @@ public final class EngineBenchmark {
           }
         } catch (OrtException e) {
           throw new InferenceException(
-              "model '"
-                  + artifact.config().name()
-                  + "': bare session at batch "
+              "models '"
+                  + modelNames(variants)
+                  + "': bare sessions at batch "
                   + b
                   + " failed: "
                   + e.getMessage(),
@@ -213,13 +267,21 @@ public final class EngineBenchmark {
     } finally {
       sessions.values().forEach(BareSession::close);
     }
+    Map<String, EngineOptions> options = new LinkedHashMap<>();
+    variants.forEach((k, v) -> options.put(k, v.options()));
     return new TuningReport(
-        artifact.config().name(),
+        modelNames(variants),
         artifact.config().version(),
         Runtime.getRuntime().availableProcessors(),
         settings,
-        variants,
+        options,
         results);
+  }
+
+  private static String modelNames(Map<String, Session> variants) {
+    return String.join(
+        " vs ",
+        variants.values().stream().map(s -> s.artifact().config().name()).distinct().toList());
   }
 
   /**

@@ -39,6 +39,15 @@ import java.util.TreeSet;
  * <p>A ZeroPadding2D in front of a 'valid' AveragePooling2D becomes that pool's pads with
  * count_include_pad 1 (the zeros count, as in Keras); in front of a 'same' one it is refused,
  * because ONNX Runtime would fuse the Pad node into the pool and drop the zeros from the average.
+ *
+ * <p>Static INT8 in the QDQ format ({@link #convertQuantised}): every image tensor that a
+ * convolution, an Add or a pool reads passes through QuantizeLinear/DequantizeLinear (uint8, one
+ * scale and zero point per tensor, from calibrated ranges); a tensor whose only readers are
+ * activation layers is quantised after the activation instead, so that ONNX Runtime fuses
+ * convolution, ReLU and quantisation into one QLinearConv. Convolution weights are int8, symmetric,
+ * one scale per output channel (axis 0), biases int32 at scale {@code s_input * s_weight}. The
+ * dense head after the pool stays in float. {@link #calibrationGraph} is the float graph with those
+ * same tensors as extra outputs, which is how their ranges are measured.
  */
 public final class KerasToOnnx {
   /** Names and documentation of the written graph. */
@@ -57,6 +66,46 @@ public final class KerasToOnnx {
   }
 
   private static final Set<String> CONVOLUTIONS = Set.of("Conv2D", "DepthwiseConv2D");
+  /** Layers whose image input INT8 quantises (padding passes it on to a convolution). */
+  private static final Set<String> QUANTISED_READERS =
+      Set.of("Conv2D", "DepthwiseConv2D", "Add", "AveragePooling2D", "ZeroPadding2D");
+
+  /** The range of values a tensor took during calibration; it always includes 0. */
+  public record Range(float min, float max) {
+    public Range {
+      if (!(min <= max) || !Float.isFinite(min) || !Float.isFinite(max)) {
+        throw new IllegalArgumentException("range [" + min + ", " + max + "] is not finite min <= max");
+      }
+    }
+
+    public Range union(Range o) {
+      return new Range(Math.min(min, o.min), Math.max(max, o.max));
+    }
+
+    /** uint8 affine quantisation of this range: {@code x = scale * (q - zeroPoint)}. */
+    float scale() {
+      float lo = Math.min(min, 0f);
+      float hi = Math.max(max, 0f);
+      return hi > lo ? (hi - lo) / 255f : 1f;
+    }
+
+    int zeroPoint() {
+      return Math.max(0, Math.min(255, Math.round(-Math.min(min, 0f) / scale())));
+    }
+  }
+
+  /** The float graph with every tensor that INT8 quantises as an extra graph output. */
+  public record CalibrationGraph(byte[] onnx, List<String> tensors) {
+    public CalibrationGraph {
+      tensors = List.copyOf(tensors);
+    }
+  }
+
+  private enum Precision {
+    FLOAT,
+    CALIBRATION,
+    INT8
+  }
 
   private record Layer(String name, String type, JsonNode config, List<String> inbound) {}
 
@@ -81,10 +130,19 @@ public final class KerasToOnnx {
   private final Set<String> constants = new HashSet<>();
   private final Set<String> padOutputs = new HashSet<>();
   private Layer outputLayer;
+  private final Precision precision;
+  private final Map<String, Range> ranges;
+  /** Calibration: the tensors to observe, with their NCHW shapes. */
+  private final Map<String, long[]> observed = new LinkedHashMap<>();
+  /** INT8: the scale of each dequantised tensor, by its name. */
+  private final Map<String, Float> dequantisedScale = new HashMap<>();
 
-  private KerasToOnnx(TfjsLayersModel model, Options options) {
+  private KerasToOnnx(
+      TfjsLayersModel model, Options options, Precision precision, Map<String, Range> ranges) {
     this.model = model;
     this.options = options;
+    this.precision = precision;
+    this.ranges = ranges;
     this.writer = new OnnxWriter(options.graphName()).producer("streammod KerasToOnnx", "1");
     if (!options.docString().isEmpty()) {
       writer.docString(options.docString());
@@ -95,7 +153,33 @@ public final class KerasToOnnx {
   public static byte[] convert(TfjsLayersModel model, Options options) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(options, "options");
-    return new KerasToOnnx(model, options).run().toByteArray();
+    return new KerasToOnnx(model, options, Precision.FLOAT, Map.of()).run().toByteArray();
+  }
+
+  /**
+   * The float model with each tensor that {@link #convertQuantised} quantises as an extra output
+   * (after the model's own output), named in {@link CalibrationGraph#tensors()}.
+   */
+  public static CalibrationGraph calibrationGraph(TfjsLayersModel model, Options options) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(options, "options");
+    KerasToOnnx k = new KerasToOnnx(model, options, Precision.CALIBRATION, Map.of());
+    OnnxWriter w = k.run();
+    k.observed.forEach((name, shape) -> w.output(name, ElementType.FLOAT, dims(shape)));
+    return new CalibrationGraph(w.toByteArray(), new ArrayList<>(k.observed.keySet()));
+  }
+
+  /**
+   * The QDQ INT8 model, given the range of the tensors in {@link
+   * #calibrationGraph}{@code .tensors()} to quantise; a tensor without a range stays float, and so
+   * do the convolutions that read it.
+   */
+  public static byte[] convertQuantised(
+      TfjsLayersModel model, Options options, Map<String, Range> ranges) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(options, "options");
+    KerasToOnnx k = new KerasToOnnx(model, options, Precision.INT8, Map.copyOf(ranges));
+    return k.run().toByteArray();
   }
 
   private OnnxWriter run() {
@@ -125,7 +209,7 @@ public final class KerasToOnnx {
     outputLayer = outputs.get(0);
     for (Layer l : layers) {
       try {
-        values.put(l.name(), convert(l));
+        values.put(l.name(), quantised(l, convert(l)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "layer '" + l.name() + "' (" + l.type() + "): " + e.getMessage(), e);
@@ -520,17 +604,14 @@ public final class KerasToOnnx {
       pads = addPads(pads, in.pendingPads());
     }
     String prefix = l.name();
-    String wName = prefix + "/W";
-    String bName = prefix + "/B";
-    writer.initializer(wName, new long[] {cout, ci, kh, kw}, toFloats(w));
-    writer.initializer(bName, new long[] {cout}, toFloats(b));
+    List<String> wb = convolutionWeights(prefix, in.onnx(), new long[] {cout, ci, kh, kw}, w, b);
     String out = bn == null ? l.name() : bn.name();
     if (!act.equals("linear")) {
       out = prefix + "/conv";
     }
     writer.node(
         "Conv",
-        List.of(in.onnx(), wName, bName),
+        List.of(in.onnx(), wb.get(0), wb.get(1)),
         List.of(out),
         Attribute.ints("kernel_shape", kh, kw),
         Attribute.ints("strides", strides[0], strides[1]),
@@ -789,6 +870,103 @@ public final class KerasToOnnx {
                 + "'; supported: linear, relu, sigmoid, tanh, softmax");
     }
     return new Value(out, in.shape());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // INT8
+
+  /**
+   * A layer's image output as its readers should see it: through QuantizeLinear/DequantizeLinear
+   * when INT8 quantises it, observed when calibrating, unchanged otherwise. Quantised are the
+   * outputs that a convolution, Add, pool or padding reads; so not an output read only by an
+   * activation (the activation's output is) or by a folded BatchNormalization (its step decides),
+   * nor zero padding pending for the next convolution (its input already is), nor the dense head.
+   */
+  private Value quantised(Layer l, Value v) {
+    if (precision == Precision.FLOAT || v.rank() != 4 || v.pendingPads() != null) {
+      return v;
+    }
+    if (dequantisedScale.containsKey(v.onnx()) || observed.containsKey(v.onnx())) {
+      return v; // a layer that passes its input on (folded BatchNormalization, Dropout)
+    }
+    List<Layer> next = consumers.getOrDefault(l.name(), List.of());
+    if (next.stream().noneMatch(n -> QUANTISED_READERS.contains(n.type()))) {
+      return v;
+    }
+    if (precision == Precision.CALIBRATION) {
+      observed.put(v.onnx(), v.shape());
+      return v;
+    }
+    Range r = ranges.get(v.onnx());
+    if (r == null) {
+      return v; // left in float by the caller: its readers run in float
+    }
+    String p = v.onnx();
+    writer.initializer(p + "/scale", new long[0], new float[] {r.scale()});
+    writer.initializer(
+        p + "/zero_point", ElementType.UINT8, new long[0], new byte[] {(byte) r.zeroPoint()});
+    writer.node(
+        "QuantizeLinear", List.of(p, p + "/scale", p + "/zero_point"), List.of(p + "/quantised"));
+    writer.node(
+        "DequantizeLinear",
+        List.of(p + "/quantised", p + "/scale", p + "/zero_point"),
+        List.of(p + "/dequantised"));
+    dequantisedScale.put(p + "/dequantised", r.scale());
+    return new Value(p + "/dequantised", v.shape());
+  }
+
+  /**
+   * Writes a convolution's weight and bias and returns the names the Conv reads: the float
+   * initializers, or, when INT8 quantised the convolution's input, DequantizeLinear outputs of int8
+   * weights (symmetric, one scale per output channel) and int32 biases (scale {@code s_input *
+   * s_weight[c]}, so that the integer kernel adds them as they are).
+   */
+  private List<String> convolutionWeights(
+      String prefix, String input, long[] dims, double[] w, double[] b) {
+    String wName = prefix + "/W";
+    String bName = prefix + "/B";
+    Float inputScale = dequantisedScale.get(input);
+    if (precision != Precision.INT8 || inputScale == null) {
+      writer.initializer(wName, dims, toFloats(w));
+      writer.initializer(bName, new long[] {dims[0]}, toFloats(b));
+      return List.of(wName, bName);
+    }
+    int cout = (int) dims[0];
+    int per = w.length / cout;
+    byte[] wq = new byte[w.length];
+    float[] wScale = new float[cout];
+    int[] bq = new int[cout];
+    float[] bScale = new float[cout];
+    for (int o = 0; o < cout; o++) {
+      double maxAbs = 0;
+      for (int i = 0; i < per; i++) {
+        maxAbs = Math.max(maxAbs, Math.abs(w[o * per + i]));
+      }
+      // float scale first, so that the values quantise against the scale the model stores
+      wScale[o] = maxAbs > 0 ? (float) (maxAbs / 127) : 1f;
+      for (int i = 0; i < per; i++) {
+        long q = Math.round(w[o * per + i] / wScale[o]);
+        wq[o * per + i] = (byte) Math.max(-127, Math.min(127, q));
+      }
+      bScale[o] = inputScale * wScale[o];
+      long q = Math.round(b[o] / bScale[o]);
+      bq[o] = (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE, q));
+    }
+    long[] channels = {cout};
+    writer.initializer(wName + "/quantised", ElementType.INT8, dims, wq);
+    writer.initializer(wName + "/scale", channels, wScale);
+    writer.initializer(wName + "/zero_point", ElementType.INT8, channels, new byte[cout]);
+    writer.initializer(bName + "/quantised", channels, bq);
+    writer.initializer(bName + "/scale", channels, bScale);
+    writer.initializer(bName + "/zero_point", channels, new int[cout]);
+    for (String n : List.of(wName, bName)) {
+      writer.node(
+          "DequantizeLinear",
+          List.of(n + "/quantised", n + "/scale", n + "/zero_point"),
+          List.of(n),
+          Attribute.of("axis", 0L));
+    }
+    return List.of(wName, bName);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Writes an ONNX model (ModelProto) with our own protobuf encoder: graph inputs and outputs with
- * fixed or symbolic dimensions, initializers (float, int64), and nodes with int, float, string and
+ * fixed or symbolic dimensions, initializers (float, int64, int32, int8, uint8), and nodes with int, float, string and
  * list attributes. Defaults: IR version 7, default-domain opset 13. Nodes must be added in
  * topological order; {@link #toByteArray()} checks that every node input is defined before use.
  *
@@ -241,6 +241,29 @@ public final class OnnxWriter {
     initializers.add(
         new Initializer(
             requireName(name, "initializer name"), ElementType.INT64, dims.clone(), b.array()));
+    return this;
+  }
+
+  /** An int8 or uint8 constant (quantised weights, zero points), values in row-major order. */
+  public OnnxWriter initializer(String name, ElementType type, long[] dims, byte[] values) {
+    if (type != ElementType.INT8 && type != ElementType.UINT8) {
+      throw new IllegalArgumentException(
+          "initializer '" + name + "': byte values are INT8 or UINT8, got " + type);
+    }
+    checkCount(name, dims, values.length);
+    initializers.add(
+        new Initializer(requireName(name, "initializer name"), type, dims.clone(), values.clone()));
+    return this;
+  }
+
+  /** An int32 constant (quantised biases and their zero points), values in row-major order. */
+  public OnnxWriter initializer(String name, long[] dims, int[] values) {
+    checkCount(name, dims, values.length);
+    ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asIntBuffer().put(values);
+    initializers.add(
+        new Initializer(
+            requireName(name, "initializer name"), ElementType.INT32, dims.clone(), b.array()));
     return this;
   }
 
