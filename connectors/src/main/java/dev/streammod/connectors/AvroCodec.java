@@ -5,7 +5,6 @@ import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.connectors.avro.StreamStats;
 import dev.streammod.connectors.avro.VideoSegment;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,11 +22,8 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
-import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -37,13 +33,14 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Records written with an older version of the schema decode into the current generated class:
  * older writer schemas ship as resources {@code schemas/<RecordName>-v1.avsc}, {@code -v2.avsc},
- * ... (numbered from 1 without gaps, each self-contained) and are registered in a {@link
- * SchemaStore} by fingerprint. Each must be readable by the current schema; the codec checks that
+ * ... (numbered from 1 without gaps, each self-contained) and each gets its own reader, found by
+ * the fingerprint in the record's header. Each must be readable by the current schema; the codec checks that
  * when it first loads them.
  *
  * <p>Before Avro decodes a body, {@link AvroShapeCheck} walks it with the writer schema and checks
  * every length, count and index against the bytes present, so corrupt input is rejected cheaply and
- * never makes Avro allocate more than the input's size.
+ * never makes Avro allocate more than the input's size. {@code bytes} fields are decoded as views of
+ * the input, not copies.
  *
  * <p>Thread-safe. Serializable so it can be a field of a Flink function: only the record class
  * travels; the Avro encoder and decoder are rebuilt lazily after deserialization.
@@ -119,7 +116,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
   /**
    * Decodes single-object encoded bytes written with the current schema or any registered older
-   * one.
+   * one. Its {@code bytes} fields are views of {@code bytes}, not copies (a segment's payload is
+   * most of its record): the caller must not change the array while the record is in use.
    *
    * @throws AvroDecodeException naming the reason and the byte length; never a raw Avro exception
    */
@@ -154,15 +152,10 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
       throw unknownSchema(name, length, fingerprint, c);
     }
     checkShape(writer, bytes, name, fingerprint);
-    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+    SlicingDecoder in = new SlicingDecoder(bytes, HEADER_LENGTH);
     T record;
     try {
-      record = c.decoder.decode(in, null);
-    } catch (MissingSchemaException e) {
-      throw unknownSchema(name, length, fingerprint, c);
-    } catch (BadHeaderException e) {
-      throw new AvroDecodeException(
-          Reason.NOT_SINGLE_OBJECT, name, length, null, e.getMessage(), null);
+      record = c.readers.get(fingerprint).read(null, in);
     } catch (IOException | RuntimeException e) {
       boolean eof = hasCause(e, EOFException.class);
       throw new AvroDecodeException(
@@ -173,7 +166,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
           eof ? "the body ended early" : describe(e),
           e);
     }
-    int left = in.available();
+    int left = in.remaining();
     if (left > 0) {
       throw new AvroDecodeException(
           Reason.TRAILING_BYTES,
@@ -308,7 +301,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     final Schema schema;
     final List<Schema> olderSchemas;
     final BinaryMessageEncoder<T> encoder;
-    final BinaryMessageDecoder<T> decoder;
+    /** A reader per writer schema, by fingerprint; Avro's readers are safe to share. */
+    final Map<Long, DatumReader<T>> readers;
     final String knownFingerprints;
     final Map<Long, Schema> schemasByFingerprint;
 
@@ -316,12 +310,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
       SpecificData model = SpecificData.getForClass(type);
       this.schema = model.getSchema(type);
       this.olderSchemas = loadOlderSchemas(type, schema);
-      SchemaStore.Cache store = new SchemaStore.Cache();
-      for (Schema older : olderSchemas) {
-        store.addSchema(older);
-      }
       this.encoder = new BinaryMessageEncoder<>(model, schema);
-      this.decoder = new BinaryMessageDecoder<>(model, schema, store);
       List<Schema> all = new ArrayList<>(olderSchemas);
       all.add(schema);
       Map<Long, Schema> byFingerprint = new HashMap<>();
@@ -329,6 +318,14 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         byFingerprint.put(SchemaNormalization.parsingFingerprint64(s), s);
       }
       this.schemasByFingerprint = Map.copyOf(byFingerprint);
+      Map<Long, DatumReader<T>> readersByFingerprint = new HashMap<>();
+      byFingerprint.forEach(
+          (fingerprint, writer) -> {
+            @SuppressWarnings("unchecked")
+            DatumReader<T> reader = (DatumReader<T>) model.createDatumReader(writer, schema);
+            readersByFingerprint.put(fingerprint, reader);
+          });
+      this.readers = Map.copyOf(readersByFingerprint);
       this.knownFingerprints =
           all.stream()
               .map(

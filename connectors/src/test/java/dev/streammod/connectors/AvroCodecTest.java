@@ -112,6 +112,22 @@ class AvroCodecTest {
   }
 
   @Test
+  void payloadIsAViewOfTheRecordNotACopy() throws Exception {
+    byte[] payload = new byte[256 * 1024];
+    new java.util.Random(3).nextBytes(payload);
+    AvroCodec<VideoSegment> codec = AvroCodec.videoSegments();
+    byte[] record =
+        codec.encode(VideoSegment.newBuilder(segment()).setPayload(ByteBuffer.wrap(payload)).build());
+
+    ByteBuffer view = codec.decode(record).getPayload();
+
+    assertThat(view.hasArray()).isTrue();
+    assertThat(view.array()).isSameAs(record);
+    int at = view.arrayOffset() + view.position();
+    assertThat(Arrays.copyOfRange(record, at, at + view.remaining())).isEqualTo(payload);
+  }
+
+  @Test
   void missingRequiredFieldIsIllegalArgumentNamingTheType() {
     VideoSegment incomplete = new VideoSegment();
     assertThatThrownBy(() -> AvroCodec.videoSegments().encode(incomplete))

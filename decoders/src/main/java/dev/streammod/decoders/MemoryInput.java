@@ -1,5 +1,6 @@
 package dev.streammod.decoders;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -14,7 +15,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A seekable FFmpeg input ({@link AVIOContext}) over a Java byte array, plus the interrupt callback
+ * A seekable FFmpeg input ({@link AVIOContext}) over a range of a Java byte array, plus the interrupt callback
  * that lets FFmpeg abandon a decode past its deadline.
  *
  * <p>The callbacks are three JVM-wide native thunks (allocating one per segment would leak them:
@@ -36,16 +37,21 @@ final class MemoryInput implements AutoCloseable {
   private static final InterruptCallback INTERRUPT = new InterruptCallback().retainReference();
 
   private final byte[] data;
+  private final int base;
+  private final int length;
   private final BooleanSupplier interrupted;
   private final LongPointer opaque;
   private AVIOContext context;
   private int position;
 
   /**
+   * @param data a heap buffer; its bytes from position to limit are the input
    * @param interrupted polled by FFmpeg inside long native loops (opening, probing); true aborts
    */
-  MemoryInput(byte[] data, BooleanSupplier interrupted) {
-    this.data = data;
+  MemoryInput(ByteBuffer data, BooleanSupplier interrupted) {
+    this.data = data.array();
+    this.base = data.arrayOffset() + data.position();
+    this.length = data.remaining();
     this.interrupted = interrupted;
     this.opaque = new LongPointer(1);
     OPEN.put(opaque.address(), this);
@@ -74,7 +80,7 @@ final class MemoryInput implements AutoCloseable {
   }
 
   int length() {
-    return data.length;
+    return length;
   }
 
   /** Frees the AVIO context and its buffer; idempotent. Call after the format context is closed. */
@@ -98,29 +104,29 @@ final class MemoryInput implements AutoCloseable {
   }
 
   private int read(BytePointer buffer, int size) {
-    int n = Math.min(size, data.length - position);
+    int n = Math.min(size, length - position);
     if (n <= 0) {
       return avutil.AVERROR_EOF;
     }
-    buffer.position(0).put(data, position, n);
+    buffer.position(0).put(data, base + position, n);
     position += n;
     return n;
   }
 
   private long seek(long offset, int whence) {
     if ((whence & avformat.AVSEEK_SIZE) != 0) {
-      return data.length;
+      return length;
     }
     long target;
     switch (whence & ~avformat.AVSEEK_FORCE) {
       case SEEK_SET -> target = offset;
       case SEEK_CUR -> target = position + offset;
-      case SEEK_END -> target = data.length + offset;
+      case SEEK_END -> target = length + offset;
       default -> {
         return EINVAL;
       }
     }
-    if (target < 0 || target > data.length) {
+    if (target < 0 || target > length) {
       return EINVAL;
     }
     position = (int) target;

@@ -1,5 +1,6 @@
 package dev.streammod.decoders;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -36,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How: FFmpeg's own API (no JavaCV grabber) demuxes from a seekable in-memory stream (so
  * progressive MP4 with its index at the end works too); streams other than the chosen video stream
- * are discarded by the demuxer, so audio is never decoded. Video is decoded on {@link
+ * are discarded by the demuxer, so audio is never decoded. A segment whose container hint names
+ * its demuxer, and whose header names its video codec, is not probed ({@code
+ * avformat_find_stream_info}, which decodes key frames of its own): the decoder takes the picture
+ * size from the bitstream, so each sampled key frame is decoded once. Video is decoded on {@link
  * DecoderSettings#decoderThreads()} threads (1 by default: parallelism comes from concurrent
  * segments). With {@link SamplingPolicy.Keyframes} non-key packets are not sent to the decoder at
  * all, and the decoder is told to skip non-key frames ({@code skip_frame=nokey}) as well. Each kept
@@ -106,6 +110,16 @@ public final class SegmentDecoder {
    */
   public DecodeResult decode(
       byte[] initSegment, byte[] payload, String containerHint, int maxFrames) {
+    return decode(wrap(initSegment), wrap(payload), containerHint, maxFrames);
+  }
+
+  /**
+   * As {@link #decode(byte[], byte[], String, int)} on the bytes from each buffer's position to its
+   * limit (a view into a larger array, such as the Kafka record a payload came in, is decoded
+   * without a copy). The buffers are neither modified nor retained, their positions unchanged.
+   */
+  public DecodeResult decode(
+      ByteBuffer initSegment, ByteBuffer payload, String containerHint, int maxFrames) {
     if (maxFrames < 1 || maxFrames > settings.maxFrames()) {
       throw new IllegalArgumentException(
           "maxFrames must be in [1, " + settings.maxFrames() + "], but was " + maxFrames);
@@ -129,10 +143,14 @@ public final class SegmentDecoder {
     return result;
   }
 
+  private static ByteBuffer wrap(byte[] bytes) {
+    return bytes == null ? null : ByteBuffer.wrap(bytes);
+  }
+
   private DecodeResult decodeChecked(
-      byte[] initSegment, byte[] payload, String containerHint, int maxFrames, long start) {
-    long initLength = initSegment == null ? 0 : initSegment.length;
-    if (payload == null || payload.length == 0) {
+      ByteBuffer initSegment, ByteBuffer payload, String containerHint, int maxFrames, long start) {
+    long initLength = initSegment == null ? 0 : initSegment.remaining();
+    if (payload == null || !payload.hasRemaining()) {
       return new DecodeFailure(
           DecodeErrorCode.EMPTY_PAYLOAD,
           "decode() got a "
@@ -142,7 +160,7 @@ public final class SegmentDecoder {
               + "; likely cause: the producer sent an empty segment or the reference was not"
               + " resolved");
     }
-    long total = initLength + payload.length;
+    long total = initLength + payload.remaining();
     if (total > settings.maxPayloadBytes()) {
       return new DecodeFailure(
           DecodeErrorCode.PAYLOAD_TOO_LARGE,
@@ -150,7 +168,7 @@ public final class SegmentDecoder {
               + total
               + " bytes"
               + (initLength > 0
-                  ? " (init segment " + initLength + " + media " + payload.length + ")"
+                  ? " (init segment " + initLength + " + media " + payload.remaining() + ")"
                   : "")
               + " exceeds maxPayloadBytes="
               + settings.maxPayloadBytes()
@@ -167,11 +185,14 @@ public final class SegmentDecoder {
               + "\") found no FFmpeg demuxer; use a demuxer name such as mpegts, mp4, matroska"
               + " or flv, or no hint to probe");
     }
-    byte[] data = payload;
-    if (initLength > 0) {
-      data = new byte[(int) total];
-      System.arraycopy(initSegment, 0, data, 0, (int) initLength);
-      System.arraycopy(payload, 0, data, (int) initLength, payload.length);
+    ByteBuffer data = payload.duplicate();
+    if (initLength > 0 || !data.hasArray()) {
+      // FFmpeg reads one array: an init segment and its media segment are joined in a new one.
+      ByteBuffer joined = ByteBuffer.allocate((int) total);
+      if (initSegment != null) {
+        joined.put(initSegment.duplicate());
+      }
+      data = joined.put(data).flip();
     }
     try (Run run = new Run(data, format, maxFrames, start)) {
       return run.decode();
@@ -183,7 +204,7 @@ public final class SegmentDecoder {
    * whatever state the decode stopped in.
    */
   private final class Run implements AutoCloseable {
-    private final byte[] data;
+    private final ByteBuffer data;
     private final String format;
     private final int maxFrames;
     private final long start;
@@ -205,6 +226,7 @@ public final class SegmentDecoder {
     private Orientation orientation = Orientation.IDENTITY;
     private boolean orientationFromStream;
     private boolean timedOut;
+    private boolean probed;
 
     private FrameSelector selector;
     private MediaTimeline timeline;
@@ -216,7 +238,7 @@ public final class SegmentDecoder {
     private long lastMicros = Long.MIN_VALUE;
     private DecodeFailure failure;
 
-    Run(byte[] data, String format, int maxFrames, long start) {
+    Run(ByteBuffer data, String format, int maxFrames, long start) {
       this.data = data;
       this.format = format;
       this.maxFrames = maxFrames;
@@ -262,22 +284,26 @@ public final class SegmentDecoder {
         formatContext = null; // freed by FFmpeg on failure
         return openFailure("avformat_open_input()", ret);
       }
-      ret = findStreamInfo();
-      if (timedOut) {
-        // The interrupt callback stopped the probing (FFmpeg may still answer >= 0).
-        return timeout("probing the streams in avformat_find_stream_info()");
-      }
-      if (ret < 0) {
-        return openFailure("avformat_find_stream_info()", ret);
+      if (needsProbe()) {
+        probed = true;
+        ret = findStreamInfo();
+        if (timedOut) {
+          // The interrupt callback stopped the probing (FFmpeg may still answer >= 0).
+          return timeout("probing the streams in avformat_find_stream_info()");
+        }
+        if (ret < 0) {
+          return openFailure("avformat_find_stream_info()", ret);
+        }
       }
       if (pastDeadline()) {
-        return timeout("probing the streams");
+        return timeout(probed ? "probing the streams" : "opening the input");
       }
       int streams = formatContext.nb_streams();
       if (streams == 0) {
         return new DecodeFailure(
             DecodeErrorCode.CORRUPT_CONTAINER,
-            "avformat_find_stream_info() on "
+            (probed ? "avformat_find_stream_info()" : "avformat_open_input()")
+                + " on "
                 + describeInput()
                 + " found no stream at all; likely cause: the payload is not "
                 + (format == null ? "a media segment" : format + " (a wrong hint)")
@@ -328,9 +354,31 @@ public final class SegmentDecoder {
             DecodeErrorCode.INTERNAL, "av_packet_alloc()/av_frame_alloc() failed: out of memory");
       }
       selector = FrameSelector.of(settings.sampling());
-      timeline = new MediaTimeline(frameRate());
       timestamps = new long[maxFrames];
       return null;
+    }
+
+    /**
+     * Whether the streams must be probed (decoded in part) before the real decode. Not when the
+     * hint named the demuxer and its header already says which codec the video is (MPEG-TS from
+     * its PMT, MP4 from its moov): the decoder learns the rest from the bitstream, so probing would
+     * only decode the same key frames a second time (for a 2-s H.264 segment sampled at one key
+     * frame, two of the three key-frame decodes). Without a hint the container is guessed, and a
+     * guess is checked by probing.
+     */
+    private boolean needsProbe() {
+      if (format == null) {
+        return true;
+      }
+      for (int i = 0; i < formatContext.nb_streams(); i++) {
+        AVCodecParameters par = formatContext.streams(i).codecpar();
+        if (par.codec_type() == avutil.AVMEDIA_TYPE_VIDEO
+            && par.codec_id() != avcodec.AV_CODEC_ID_NONE
+            && !isAttachedPicture(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**
@@ -403,12 +451,17 @@ public final class SegmentDecoder {
       return m;
     }
 
+    /** Frames per second: the container's, else the bitstream's (the decoder's); 0 if unknown. */
     private double frameRate() {
-      AVRational r = stream.avg_frame_rate();
-      if (r.num() <= 0 || r.den() <= 0) {
-        r = stream.r_frame_rate();
+      AVRational[] rates = {
+        stream.avg_frame_rate(), stream.r_frame_rate(), codecContext.framerate()
+      };
+      for (AVRational r : rates) {
+        if (r.num() > 0 && r.den() > 0) {
+          return (double) r.num() / r.den();
+        }
       }
-      return r.num() > 0 && r.den() > 0 ? (double) r.num() / r.den() : 0;
+      return 0;
     }
 
     private DecodeFailure openDecoder(AVCodecParameters par) {
@@ -505,6 +558,9 @@ public final class SegmentDecoder {
           if (packetsRead > settings.maxDecodedFrames()) {
             return tooManyFrames();
           }
+          if (tooLargeNow()) {
+            return tooLargeInBitstream(); // the parser saw the picture size: refused before decoding
+          }
           boolean key = (packet.flags() & avcodec.AV_PKT_FLAG_KEY) != 0;
           sawKey |= key;
           // Key-frame sampling: non-key packets never reach the decoder once the container has
@@ -533,7 +589,7 @@ public final class SegmentDecoder {
         decodeErrors++;
         lastDecodeError = ret;
         if (tooLargeNow()) {
-          return tooLarge(codecContext.width(), codecContext.height(), "the bitstream");
+          return tooLargeInBitstream();
         }
         return null; // a damaged packet: skip it, as players do
       }
@@ -545,9 +601,7 @@ public final class SegmentDecoder {
         if (ret < 0) {
           decodeErrors++;
           lastDecodeError = ret;
-          return tooLargeNow()
-              ? tooLarge(codecContext.width(), codecContext.height(), "the bitstream")
-              : null;
+          return tooLargeNow() ? tooLargeInBitstream() : null;
         }
         try {
           DecodeFailure f = take(frame);
@@ -564,14 +618,32 @@ public final class SegmentDecoder {
       return null;
     }
 
+    /**
+     * Whether the picture announced so far is over the limit: by the decoder, or by the demuxer's
+     * parser (for an unprobed stream the decoder refuses such a picture without saying its size).
+     */
     private boolean tooLargeNow() {
-      return (long) codecContext.width() * codecContext.height() > settings.maxPixels();
+      AVCodecParameters par = stream.codecpar();
+      return (long) codecContext.width() * codecContext.height() > settings.maxPixels()
+          || (long) par.width() * par.height() > settings.maxPixels();
+    }
+
+    private DecodeFailure tooLargeInBitstream() {
+      AVCodecParameters par = stream.codecpar();
+      boolean decoder = (long) codecContext.width() * codecContext.height() > settings.maxPixels();
+      return decoder
+          ? tooLarge(codecContext.width(), codecContext.height(), "the bitstream")
+          : tooLarge(par.width(), par.height(), "the bitstream");
     }
 
     private DecodeFailure take(AVFrame f) {
       framesDecoded++;
       if ((long) f.width() * f.height() > settings.maxPixels()) {
         return tooLarge(f.width(), f.height(), "a decoded frame");
+      }
+      if (timeline == null) {
+        // Made at the first frame: an unprobed stream's frame rate comes from its bitstream.
+        timeline = new MediaTimeline(frameRate());
       }
       long ts = f.best_effort_timestamp();
       if (ts == avutil.AV_NOPTS_VALUE) {
@@ -634,8 +706,8 @@ public final class SegmentDecoder {
           (nanoClock.getAsLong() - start) / 1e6,
           formatContext.iformat().name().getString(),
           decoderName,
-          par.width(),
-          par.height(),
+          codecContext.width() > 0 ? codecContext.width() : par.width(),
+          codecContext.height() > 0 ? codecContext.height() : par.height(),
           (int) Math.min(Integer.MAX_VALUE, framesDecoded),
           orientation.clockwiseDegrees(),
           hardware);
@@ -681,7 +753,7 @@ public final class SegmentDecoder {
       String called =
           call
               + " on "
-              + data.length
+              + data.remaining()
               + " bytes with "
               + (format == null ? "no container hint (probing)" : "container \"" + format + "\"")
               + " returned "
@@ -761,7 +833,7 @@ public final class SegmentDecoder {
     }
 
     private String describeInput() {
-      StringBuilder b = new StringBuilder().append(data.length).append(" bytes");
+      StringBuilder b = new StringBuilder().append(data.remaining()).append(" bytes");
       if (formatContext != null && formatContext.iformat() != null) {
         b.append(" of ").append(formatContext.iformat().name().getString());
       } else if (format != null) {
@@ -769,12 +841,13 @@ public final class SegmentDecoder {
       }
       if (stream != null) {
         AVCodecParameters par = stream.codecpar();
+        boolean decoded = codecContext != null && codecContext.width() > 0;
         b.append(" (")
             .append(codecName(par.codec_id()))
             .append(' ')
-            .append(par.width())
+            .append(decoded ? codecContext.width() : par.width())
             .append('x')
-            .append(par.height())
+            .append(decoded ? codecContext.height() : par.height())
             .append(" video)");
       }
       return b.toString();

@@ -69,16 +69,24 @@ class LimitsTest {
   @Test
   void ffmpegInterruptCallbackAbandonsProbing() {
     // Time jumps past the deadline right after the start: the first check is FFmpeg's interrupt
-    // callback inside avformat_find_stream_info(), which then stops with AVERROR_EXIT.
-    AtomicLong calls = new AtomicLong();
-    LongSupplier clock = () -> calls.getAndIncrement() == 0 ? 0 : 3_600_000_000_000L;
-    SegmentDecoder decoder =
-        new SegmentDecoder(
-            DecoderSettings.builder().decodeTimeout(Duration.ofSeconds(1)).build(), clock);
+    // callback inside avformat_find_stream_info(), which then stops with AVERROR_EXIT; a hinted
+    // segment is not probed, and is abandoned as soon as its input is open.
     assertFailure(
-        decoder.decode(TestSegments.NEUTRAL, "mpegts"),
+        jumpingClockDecoder().decode(TestSegments.NEUTRAL, null),
         DecodeErrorCode.DECODE_TIMEOUT,
         "avformat_find_stream_info()");
+    assertFailure(
+        jumpingClockDecoder().decode(TestSegments.NEUTRAL, "mpegts"),
+        DecodeErrorCode.DECODE_TIMEOUT,
+        "while opening the input");
+    assertThat(MemoryInput.openCount()).isZero();
+  }
+
+  private static SegmentDecoder jumpingClockDecoder() {
+    AtomicLong calls = new AtomicLong();
+    LongSupplier clock = () -> calls.getAndIncrement() == 0 ? 0 : 3_600_000_000_000L;
+    return new SegmentDecoder(
+        DecoderSettings.builder().decodeTimeout(Duration.ofSeconds(1)).build(), clock);
   }
 
   @Test

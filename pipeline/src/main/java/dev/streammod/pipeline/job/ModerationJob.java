@@ -53,6 +53,10 @@ public final class ModerationJob {
       env.configure(prometheusReporter(settings.metrics()));
     }
     env.setParallelism(settings.job().parallelism());
+    // Records are never changed after they are made (RawRecord's arrays, the SegmentResult
+    // records), so chained operators may share them: without this, every segment's bytes are
+    // copied once per chained operator (about 1 CPU-ms per 720p segment).
+    env.getConfig().enableObjectReuse();
 
     DataStream<RawRecord> segments =
         env.fromSource(

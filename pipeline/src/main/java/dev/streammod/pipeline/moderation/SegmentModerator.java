@@ -175,7 +175,8 @@ public final class SegmentModerator {
     final String streamKey;
     SegmentId id;
     VideoSegment segment;
-    byte[] payload;
+    /** Inline: a view into the record's value (no copy); by reference: what was fetched. */
+    ByteBuffer payload;
     double waitMs;
     double fetchMs;
     double decodeMs;
@@ -214,7 +215,7 @@ public final class SegmentModerator {
               record.partition,
               record.offset,
               record.timestamp);
-      payload = bytes(segment.getPayload());
+      payload = segment.getPayload();
       if (payload == null && segment.getPayloadUri() == null) {
         fail(Stage.FETCH, ErrorCode.NO_PAYLOAD, "segment has neither an inline payload nor a payload_uri");
         return false;
@@ -290,8 +291,9 @@ public final class SegmentModerator {
         fail(Stage.FETCH, ErrorCode.of(f.code()), f.message());
         return false;
       }
-      payload = ((FetchedPayload) r).bytes();
-      fetchedBytes = payload.length;
+      byte[] fetched = ((FetchedPayload) r).bytes();
+      payload = ByteBuffer.wrap(fetched);
+      fetchedBytes = fetched.length;
       return true;
     }
 
@@ -302,7 +304,7 @@ public final class SegmentModerator {
       int maxFrames = degrade.maxFrames(decision, normal);
       long start = System.nanoTime();
       DecodeResult r =
-          decoder.decode(bytes(segment.getInitSegment()), payload, segment.getContainer(), maxFrames);
+          decoder.decode(segment.getInitSegment(), payload, segment.getContainer(), maxFrames);
       decodeMs = (System.nanoTime() - start) / 1e6;
       if (r instanceof DecodeFailure f) {
         fail(Stage.DECODE, ErrorCode.of(f.code()), f.message());
@@ -409,19 +411,6 @@ public final class SegmentModerator {
       return new String(record.key, StandardCharsets.UTF_8);
     }
     return "unkeyed/" + record.topic + "-" + record.partition + "@" + record.offset;
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    if (b == null) {
-      return null;
-    }
-    ByteBuffer d = b.duplicate();
-    if (d.hasArray() && d.arrayOffset() == 0 && d.position() == 0 && d.remaining() == d.array().length) {
-      return d.array();
-    }
-    byte[] out = new byte[d.remaining()];
-    d.get(out);
-    return out;
   }
 
   /** Builds a {@link SegmentModerator}; everything but the four required parts has a default. */
