@@ -88,4 +88,26 @@ class BenchSmokeIT {
     assertThat(r.checks().deadLetters()).isEqualTo(r.checks().errors());
     assertThat(r.toJson()).contains("\"payload\":\"file\"", "\"lost\":0");
   }
+
+  /**
+   * The broker in a JVM of its own ({@code kafka.Kafka}): the same run loses nothing, and the
+   * broker's CPU is counted in its group (from its process) while the job's own CPU excludes it.
+   */
+  @Test
+  void shortRunWithTheBrokerInItsOwnProcess() throws Exception {
+    BenchOptions options =
+        options(Map.of(), PayloadMode.INLINE).toBuilder()
+            .broker(BenchOptions.BrokerMode.PROCESS, null, null)
+            .build();
+    BenchResult r = new BenchRunner(options, System.out).run();
+
+    assertThat(r.checks().lost()).as("segments without a verdict").isZero();
+    assertThat(r.checks().duplicates()).isZero();
+    assertThat(r.checks().unexpectedDecisions()).isZero();
+    assertThat(r.throughput().verdicts()).isEqualTo(r.offered().produced()).isGreaterThan(100);
+    assertThat(r.setup().broker()).isEqualTo("process");
+    assertThat(r.cpuSeconds().get("kafka-broker")).as("the broker process's CPU").isPositive();
+    assertThat(r.jobCpuMsPerSegment()).isPositive();
+    assertThat(r.toJson()).contains("\"broker\":\"process\"", "\"ratio_job_cpu\":");
+  }
 }

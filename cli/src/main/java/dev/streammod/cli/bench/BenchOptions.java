@@ -13,7 +13,7 @@ import java.util.Objects;
  * those of {@code bin/moderation bench}; each part refuses a bad value when it is made, naming the
  * option and the value, so a built {@code BenchOptions} is valid.
  */
-public record BenchOptions(Load load, Segments segments, Job job, Measurement measurement) {
+public record BenchOptions(Load load, Segments segments, Job job, Measurement measurement, Broker broker) {
   /** The model users run: the shipped one. */
   public static final String DEFAULT_MODEL = "nsfw-mobilenet-v2";
 
@@ -28,6 +28,7 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
     Objects.requireNonNull(segments, "segments");
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(measurement, "measurement");
+    Objects.requireNonNull(broker, "broker");
   }
 
   /**
@@ -139,6 +140,61 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
     }
   }
 
+  /** Where the Kafka broker runs. */
+  public enum BrokerMode {
+    /** In the bench's own JVM, next to the job (its CPU shows as the kafka-broker group). */
+    IN_JVM("in-jvm"),
+    /** In a JVM of its own ({@code kafka.Kafka}), started and stopped by the bench. */
+    PROCESS("process"),
+    /** One the user runs, at {@code --bootstrap-servers}. */
+    EXTERNAL("external");
+
+    private final String label;
+
+    BrokerMode(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    /** By its label ({@code in-jvm}, {@code process}); refused with the choices otherwise. */
+    public static BrokerMode of(String label) {
+      for (BrokerMode m : values()) {
+        if (m.label.equalsIgnoreCase(label)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("--broker must be in-jvm or process, got '" + label + "'");
+    }
+  }
+
+  /**
+   * The broker: in this JVM, in a process of its own (pinned to {@code cpus}, a {@code taskset}
+   * list, when given) or an external one at {@code bootstrapServers}, where each run uses topics and
+   * a group of its own.
+   */
+  public record Broker(BrokerMode mode, String bootstrapServers, String cpus) {
+    public Broker {
+      Objects.requireNonNull(mode, "mode");
+      if (mode == BrokerMode.EXTERNAL && (bootstrapServers == null || bootstrapServers.isBlank())) {
+        throw new IllegalArgumentException("an external broker needs --bootstrap-servers");
+      }
+      if (mode != BrokerMode.EXTERNAL && bootstrapServers != null) {
+        throw new IllegalArgumentException(
+            "--bootstrap-servers names an external broker; drop --broker " + mode.label());
+      }
+      if (cpus != null && (mode != BrokerMode.PROCESS || !cpus.matches("[0-9]+([-,][0-9]+)*"))) {
+        throw new IllegalArgumentException(
+            "--broker-cpus takes a CPU list such as 2-3 or 1,3 and needs --broker process, got '"
+                + cpus
+                + "' with --broker "
+                + mode.label());
+      }
+    }
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -168,7 +224,8 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
         .rawDuration(measurement.rawDuration())
         .reportEvery(measurement.reportEvery())
         .gcEvery(measurement.gcEvery())
-        .drainTimeout(measurement.drainTimeout());
+        .drainTimeout(measurement.drainTimeout())
+        .broker(broker.mode(), broker.bootstrapServers(), broker.cpus());
   }
 
   /** The same run with another number of streams, as a sweep needs. */
@@ -221,6 +278,9 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
     private Duration reportEvery = Duration.ofSeconds(5);
     private Duration gcEvery = Duration.ZERO;
     private Duration drainTimeout = Duration.ofMinutes(10);
+    private BrokerMode brokerMode = BrokerMode.IN_JVM;
+    private String bootstrapServers;
+    private String brokerCpus;
 
     private Builder() {}
 
@@ -352,6 +412,14 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
       return this;
     }
 
+    /** Default: in this JVM; {@code bootstrapServers} only with {@link BrokerMode#EXTERNAL}. */
+    public Builder broker(BrokerMode mode, String bootstrapServers, String cpus) {
+      this.brokerMode = mode;
+      this.bootstrapServers = bootstrapServers;
+      this.brokerCpus = cpus;
+      return this;
+    }
+
     public BenchOptions build() {
       Objects.requireNonNull(duration, "duration");
       Duration warm = warmup != null ? warmup : min(Duration.ofSeconds(10), duration.dividedBy(4));
@@ -359,7 +427,8 @@ public record BenchOptions(Load load, Segments segments, Job job, Measurement me
           new Load(streams, duration, warm, period, overload, ramp, burstMultiplier, burstStart, burstLength),
           new Segments(segment, width, height, fps, pool, payload),
           new Job(parallelism, partitions, checkpointInterval, config, overrides, modelRepository, model, modelSize),
-          new Measurement(rawDuration, reportEvery, gcEvery, drainTimeout));
+          new Measurement(rawDuration, reportEvery, gcEvery, drainTimeout),
+          new Broker(brokerMode, bootstrapServers, brokerCpus));
     }
 
     private static Duration min(Duration a, Duration b) {

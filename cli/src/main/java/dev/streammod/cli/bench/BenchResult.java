@@ -69,7 +69,9 @@ public record BenchResult(
       double rawInferFps,
       double ratio,
       double ratioCpu,
-      double rawFramesPerSegment) {
+      double rawFramesPerSegment,
+      /** CPU-ms per segment of raw decoding plus raw inference (of its frames): the least the job can spend. */
+      double rawCpuMsPerSegment) {
     void writeTo(JsonLine json) {
       json.put("raw_decode_fps", rawDecodeFps, 2).put("raw_decode_segments_per_s", rawDecodeSegmentsPerSecond, 2)
           .put("raw_infer_fps", rawInferFps, 2).put("ratio", ratio, 3).put("ratio_cpu", ratioCpu, 3);
@@ -217,7 +219,15 @@ public record BenchResult(
    * {@code payload} says how segments travelled: {@code inline} or {@code file} (by reference).
    */
   public record Setup(
-      int decodeThreads, int maxBatch, long maxWaitMs, String sampling, int maxFrames, long deadlineMs, String payload) {
+      int decodeThreads,
+      int maxBatch,
+      long maxWaitMs,
+      String sampling,
+      int maxFrames,
+      long deadlineMs,
+      String payload,
+      /** Where the broker ran: {@code in-jvm}, {@code process} or {@code external}. */
+      String broker) {
     void writeTo(JsonLine json) {
       json.put("decode_threads", decodeThreads).put("max_batch", maxBatch).put("max_wait_ms", maxWaitMs)
           .put("sampling", sampling).put("max_frames", maxFrames).put("deadline_ms", deadlineMs)
@@ -267,7 +277,30 @@ public record BenchResult(
             "cpu_ms_per_segment",
             perSegmentJson(cpuSeconds, throughput.segmentsPerSecond() * timing.steadySeconds()));
     catchup.writeTo(json);
+    double jobMs = jobCpuMsPerSegment();
+    json.put("broker", setup.broker())
+        .put("job_cpu_ms_per_segment", jobMs, 3)
+        .put("raw_cpu_ms_per_segment", ceiling.rawCpuMsPerSegment(), 3)
+        .put("ratio_job_cpu", ratioJobCpu(), 3);
     return json.toString();
+  }
+
+  /**
+   * The job's own CPU per segment in the steady window: decoding, inference, Flink's tasks and
+   * runtime, JIT and GC; not the broker, not the bench's load generator and meter.
+   */
+  public double jobCpuMsPerSegment() {
+    double segments = throughput.segmentsPerSecond() * timing.steadySeconds();
+    return segments <= 0 ? 0 : 1000 * CpuBreakdown.jobSeconds(cpuSeconds) / segments;
+  }
+
+  /**
+   * Raw decoding plus raw inference per segment over the job's own CPU per segment: 1 when the job
+   * spends nothing beyond what decoding and inference alone cost; 0 without figures.
+   */
+  public double ratioJobCpu() {
+    double job = jobCpuMsPerSegment();
+    return job <= 0 ? 0 : ceiling.rawCpuMsPerSegment() / job;
   }
 
   /** CPU share per thread group over the steady window, and the cores busy on average. */
@@ -306,6 +339,11 @@ public record BenchResult(
                 + " (per CPU-second: %.3f)",
             ceiling.rawDecodeFps(), ceiling.rawDecodeSegmentsPerSecond(), ceiling.rawInferFps(), ceiling.ratio(),
             ceiling.ratioCpu()));
+    lines.add(
+        format(
+            "job cpu : %.2f CPU-ms per segment of the job's own (decode, inference, Flink, JIT, GC; broker %s,"
+                + " not counted), raw decode + inference %.2f; ratio %.3f",
+            jobCpuMsPerSegment(), setup.broker(), ceiling.rawCpuMsPerSegment(), ratioJobCpu()));
     if (catchup.measured()) {
       lines.add(
           format(

@@ -5,7 +5,6 @@ import dev.streammod.cli.demo.SegmentPool;
 import dev.streammod.cli.demo.TemporaryFolders;
 import dev.streammod.connectors.TopicAdmin;
 import dev.streammod.connectors.TopicSpec;
-import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.models.BundledRepository;
 import dev.streammod.models.InferenceEngine;
@@ -32,8 +31,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * One benchmark run, all in this JVM: an in-JVM Kafka broker, the moderation job on a local
- * MiniCluster, the {@link LoadGenerator}, a {@link VerdictMeter} reading committed verdicts and a
+ * One benchmark run, all in this JVM unless the broker is put elsewhere ({@link BenchBroker}): a
+ * Kafka broker, the moderation job on a local MiniCluster, the {@link LoadGenerator}, a {@link VerdictMeter} reading committed verdicts and a
  * {@link ResourceSampler}. Before the job starts, the same run measures the raw decode rate and the
  * raw inference rate on the same pooled segments, so the pipeline's rate can be given as a ratio of
  * the slower of the two; {@link LoadRun} then drives and measures the load.
@@ -67,7 +66,8 @@ public final class BenchRunner {
       Path dir = pool.writeTo(work.resolve("segments"));
       out.printf("payload : by reference, file: URIs into %s, fetched by the job%n", dir);
     }
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (BenchBroker kafka = BenchBroker.start(options.broker())) {
+      out.println("broker  : " + kafka.describe());
       JobSettings settings = jobSettings(work, kafka);
       ModelArtifact artifact = ModerationComponents.artifact(settings.model());
       // Taken before the job opens it, with the job's own options: the job then shares this
@@ -100,7 +100,7 @@ public final class BenchRunner {
   }
 
   /** The job's settings: the broker and payload keys of this run, the model's, then {@code --set}. */
-  private JobSettings jobSettings(Path work, EmbeddedKafka kafka) {
+  private JobSettings jobSettings(Path work, BenchBroker kafka) {
     Map<String, String> keys = new LinkedHashMap<>();
     if (options.segments().payload() == PayloadMode.FILE) {
       keys.put("fetch.allowed-schemes", "file");
@@ -108,7 +108,13 @@ public final class BenchRunner {
     }
     keys.put("kafka.bootstrap-servers", kafka.bootstrapServers());
     keys.put("kafka.starting-offsets", "earliest");
-    keys.put("kafka.group-id", "streammod-bench");
+    keys.put("kafka.group-id", "streammod-bench" + kafka.runSuffix());
+    if (!kafka.runSuffix().isEmpty()) {
+      keys.put("kafka.segments-topic", "streammod-bench-segments" + kafka.runSuffix());
+      keys.put("kafka.verdicts-topic", "streammod-bench-verdicts" + kafka.runSuffix());
+      keys.put("kafka.dead-letter-topic", "streammod-bench-dead-letters" + kafka.runSuffix());
+      keys.put("kafka.transactional-id-prefix", "streammod-bench" + kafka.runSuffix());
+    }
     keys.putAll(modelKeys(options.job(), work));
     keys.put("job.parallelism", String.valueOf(options.job().parallelism()));
     keys.put("job.checkpoint-interval-ms", String.valueOf(options.job().checkpointInterval().toMillis()));
@@ -140,7 +146,7 @@ public final class BenchRunner {
   }
 
   private BenchResult measure(
-      JobSettings settings, EmbeddedKafka kafka, SegmentPool pool, SharedBatchers.Lease lease) throws Exception {
+      JobSettings settings, BenchBroker kafka, SegmentPool pool, SharedBatchers.Lease lease) throws Exception {
     RawCeiling raw = measureRaw(settings, pool, lease);
     LoadProfile profile = options.loadProfile(raw.segmentsPerSecond());
     int partitions = options.job().partitions();
@@ -239,7 +245,7 @@ public final class BenchRunner {
 
   private BenchResult drive(
       JobSettings settings,
-      EmbeddedKafka kafka,
+      BenchBroker kafka,
       SegmentPool pool,
       SharedBatchers.Lease lease,
       LoadProfile profile,
@@ -260,11 +266,12 @@ public final class BenchRunner {
                     : VerdictMeter.DecisionCheck.ERRORS);
         ResourceSampler sampler =
             new ResourceSampler(kafka.bootstrapServers(), topics.segmentsTopic(), topics.groupId())) {
-      return new LoadRun(options, raw, lease.batcher(), load, meter, sampler, out).measure(setup(settings, raw));
+      return new LoadRun(options, raw, lease.batcher(), load, meter, sampler, kafka::processCpuSeconds, out)
+          .measure(setup(settings, raw, kafka));
     }
   }
 
-  private BenchResult.Setup setup(JobSettings settings, RawCeiling raw) {
+  private BenchResult.Setup setup(JobSettings settings, RawCeiling raw, BenchBroker kafka) {
     return new BenchResult.Setup(
         raw.decodeThreads(),
         raw.maxBatch(),
@@ -272,7 +279,8 @@ public final class BenchRunner {
         settings.decoder().sampling(),
         settings.decoder().maxFrames(),
         settings.decoder().degradeEnabled() ? settings.decoder().deadlineMs() : 0,
-        options.segments().payload().label());
+        options.segments().payload().label(),
+        kafka.mode().label());
   }
 
   /**

@@ -11,13 +11,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /**
  * Where this process spent its CPU between two snapshots, by thread group: the pipeline's decode
  * threads and batcher, Flink's task threads and runtime, the in-JVM Kafka broker, the benchmark's
  * own load generator and meter, the JIT compiler and the garbage collector (native threads, read
  * from {@code /proc/self/task} where Linux provides it), and the rest: everything shares the same
- * cores, so this says how much of the machine decoding actually got.
+ * cores, so this says how much of the machine decoding actually got. A broker in a process of its
+ * own is added to the kafka-broker group and the total. The {@link #JOB_GROUPS} are what the job
+ * itself spends.
  */
 public final class CpuBreakdown {
   public static final String[] GROUPS = {
@@ -32,20 +35,39 @@ public final class CpuBreakdown {
     "jvm-other"
   };
 
+  /** The groups that are the job's own CPU: all but the broker, the bench's harness and the rest. */
+  public static final String[] JOB_GROUPS = {"decode", "inference", "flink-tasks", "flink-runtime", "jit", "gc"};
+
   /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on every Linux build seen). */
   private static final double TICKS_PER_SECOND = 100.0;
 
   private static final Path TASKS = Path.of("/proc/self/task");
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final DoubleSupplier brokerProcessCpu;
+  private double startBrokerProcessCpu;
   private Map<Long, Long> startCpu = new HashMap<>();
   private Map<Long, String> names = new HashMap<>();
   private long startProcessCpu;
   private long startWall;
   private Map<String, Long> startNativeTicks = new HashMap<>();
 
+  /** This process only (an in-JVM broker shows in its thread group). */
+  public CpuBreakdown() {
+    this(() -> 0);
+  }
+
+  /**
+   * @param brokerProcessCpu CPU seconds so far of a broker in a process of its own; counted as the
+   *     kafka-broker group and in the total, so that figures stay comparable wherever it runs
+   */
+  public CpuBreakdown(DoubleSupplier brokerProcessCpu) {
+    this.brokerProcessCpu = brokerProcessCpu;
+  }
+
   /** Starts (or restarts) the window. */
   public void start() {
+    startBrokerProcessCpu = brokerProcessCpu.getAsDouble();
     startCpu = cpuByThread();
     startNativeTicks = nativeTicks();
     startProcessCpu = processCpuNanos();
@@ -84,9 +106,20 @@ public final class CpuBreakdown {
     if (total > javaThreads + nativeSeconds) {
       seconds.merge("jvm-other", total - javaThreads - nativeSeconds, Double::sum);
     }
-    seconds.put("total", Math.max(total, javaThreads));
+    double broker = Math.max(0, brokerProcessCpu.getAsDouble() - startBrokerProcessCpu);
+    seconds.merge("kafka-broker", broker, Double::sum);
+    seconds.put("total", Math.max(total, javaThreads) + broker);
     seconds.put("wall", (System.nanoTime() - startWall) / 1e9);
     return seconds;
+  }
+
+  /** Seconds of the {@link #JOB_GROUPS} together. */
+  public static double jobSeconds(Map<String, Double> seconds) {
+    double sum = 0;
+    for (String g : JOB_GROUPS) {
+      sum += seconds.getOrDefault(g, 0.0);
+    }
+    return sum;
   }
 
   /** "decode 61%, inference 2%, ..." of the total. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * The load against a running job, measured: one first segment to warm the pipeline, then the load
@@ -34,7 +35,7 @@ final class LoadRun {
   private final ResourceSampler sampler;
   private final PrintStream out;
   private final long[] batchesBefore;
-  private final CpuBreakdown cpu = new CpuBreakdown();
+  private final CpuBreakdown cpu;
   private final List<Sample> samples = new ArrayList<>();
   private final List<LiveHeap> live = new ArrayList<>();
 
@@ -60,7 +61,9 @@ final class LoadRun {
       LoadGenerator load,
       VerdictMeter meter,
       ResourceSampler sampler,
+      DoubleSupplier brokerProcessCpu,
       PrintStream out) {
+    this.cpu = new CpuBreakdown(brokerProcessCpu);
     this.options = options;
     this.raw = raw;
     this.batcher = batcher;

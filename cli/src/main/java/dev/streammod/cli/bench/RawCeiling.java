@@ -29,6 +29,17 @@ record RawCeiling(RawRates.Rate decode, RawRates.Rate infer, int decodeThreads, 
     return slower <= 0 ? 0 : framesPerCpuSecond / slower;
   }
 
+  /**
+   * CPU-ms per segment of decoding one alone plus inferring its frames alone: what the job would
+   * spend if nothing else cost anything; 0 without both rates.
+   */
+  double cpuMsPerSegment() {
+    if (decode.items() == 0 || infer.frames() == 0) {
+      return 0;
+    }
+    return 1000 * (decode.cpuSeconds() / decode.items() + infer.cpuSeconds() / infer.frames() * framesPerSegment());
+  }
+
   /** The result's figures for a pipeline that ran at these rates. */
   BenchResult.Ceiling figures(double framesPerSecond, double framesPerCpuSecond) {
     return new BenchResult.Ceiling(
@@ -37,6 +48,7 @@ record RawCeiling(RawRates.Rate decode, RawRates.Rate infer, int decodeThreads, 
         infer.framesPerSecond(),
         ratio(framesPerSecond),
         ratioPerCpu(framesPerCpuSecond),
-        framesPerSegment());
+        framesPerSegment(),
+        cpuMsPerSegment());
   }
 }

@@ -163,6 +163,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--payload", defaultValue = "inline", description = "How segments travel: inline (the bytes in the Kafka record) or file (a file: URI in the record; the job fetches the bytes, with fetch.allowed-schemes=file set for the pooled files) (default ${DEFAULT-VALUE}).")
   String payload;
 
+  @Option(names = "--broker", defaultValue = "in-jvm", description = "Where the Kafka broker runs: in-jvm (in the bench's JVM, next to the job) or process (kafka.Kafka in a JVM of its own, so its CPU is counted apart from the job's) (default ${DEFAULT-VALUE}).")
+  String broker;
+
+  @Option(names = "--broker-cpus", paramLabel = "LIST", description = "With --broker process: pin the broker to these CPUs (a taskset list such as 2-3), on a machine with cores to spare.")
+  String brokerCpus;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Use a broker you run instead of starting one; each run makes topics and a group of its own there.")
+  String bootstrapServers;
+
   @Option(names = "--out", defaultValue = "target/bench", description = "Where CSV and PNG files go (default ${DEFAULT-VALUE}).")
   Path out;
 
@@ -219,6 +228,12 @@ final class BenchCommand implements Callable<Integer> {
         .reportEvery(reportEvery)
         .gcEvery(gcEvery)
         .drainTimeout(drainTimeout)
+        .broker(
+            bootstrapServers != null && "in-jvm".equalsIgnoreCase(broker)
+                ? BenchOptions.BrokerMode.EXTERNAL
+                : BenchOptions.BrokerMode.of(broker),
+            bootstrapServers,
+            brokerCpus)
         .build();
   }
 

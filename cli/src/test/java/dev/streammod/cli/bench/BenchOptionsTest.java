@@ -32,6 +32,27 @@ class BenchOptionsTest {
   }
 
   @Test
+  void brokerPlacementIsCheckedAndSurvivesTheBuilder() {
+    assertThat(BenchOptions.builder().build().broker().mode()).isEqualTo(BenchOptions.BrokerMode.IN_JVM);
+    assertThatThrownBy(() -> BenchOptions.BrokerMode.of("docker"))
+        .hasMessage("--broker must be in-jvm or process, got 'docker'");
+    assertThatThrownBy(
+            () -> BenchOptions.builder().broker(BenchOptions.BrokerMode.EXTERNAL, " ", null).build())
+        .hasMessage("an external broker needs --bootstrap-servers");
+    assertThatThrownBy(
+            () -> BenchOptions.builder().broker(BenchOptions.BrokerMode.PROCESS, "h:9092", null).build())
+        .hasMessageContaining("drop --broker process");
+    assertThatThrownBy(
+            () -> BenchOptions.builder().broker(BenchOptions.BrokerMode.IN_JVM, null, "1").build())
+        .hasMessageContaining("needs --broker process");
+    assertThatThrownBy(
+            () -> BenchOptions.builder().broker(BenchOptions.BrokerMode.PROCESS, null, "two").build())
+        .hasMessageContaining("got 'two'");
+    BenchOptions pinned = BenchOptions.builder().broker(BenchOptions.BrokerMode.PROCESS, null, "2-3").build();
+    assertThat(pinned.toBuilder().build()).isEqualTo(pinned);
+  }
+
+  @Test
   void warmupDefaultsToAQuarterOfTheDurationAtMostTenSeconds() {
     assertThat(BenchOptions.builder().duration(Duration.ofSeconds(20)).build().load().warmup())
         .isEqualTo(Duration.ofSeconds(5));

@@ -37,13 +37,13 @@ class BenchResultTest {
         new BenchResult.Offered(17, 2500, 6.8, 1234),
         new BenchResult.Throughput(1230, 6.54321, 13.0864, 2.0011),
         new BenchResult.Latency(101, 202, 303, 404),
-        new BenchResult.Ceiling(505.5, 252.75, 606.6, 0.81234, 0.71234, 2.125),
+        new BenchResult.Ceiling(505.5, 252.75, 606.6, 0.81234, 0.71234, 2.125, 9.5),
         new BenchResult.Checks(4, 3, 2, 11, 707, 12, 13),
         new BenchResult.Memory(800.15, 120.35, Double.NaN, 130.45, 140.55, 400.65, 450.75, 420.85),
         new BenchResult.Queues(21, 22, 23),
         new BenchResult.Batching(List.of(0L, 10L, 20L, 30L, 17L)),
         new BenchResult.Timing(33, 44.44, 55.55),
-        new BenchResult.Setup(6, 32, 7, "keyframes", 8, 250, "file"),
+        new BenchResult.Setup(6, 32, 7, "keyframes", 8, 250, "file", "process"),
         cpu(1.5),
         new BenchResult.Catchup(600, 12.345, 24.69, 0.5432, cpu(2.5)),
         List.of(WARMUP, STEADY));
@@ -54,13 +54,13 @@ class BenchResultTest {
         new BenchResult.Offered(3, 1000, 3.0, 0),
         new BenchResult.Throughput(0, 0, 0, 0),
         new BenchResult.Latency(-1, -1, -1, -1),
-        new BenchResult.Ceiling(0, 0, 0, 0, 0, 1),
+        new BenchResult.Ceiling(0, 0, 0, 0, 0, 1, 0),
         new BenchResult.Checks(0, 0, 0, 0, -1, 0, 0),
         new BenchResult.Memory(0, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5),
         new BenchResult.Queues(0, 0, 0),
         new BenchResult.Batching(List.of(0L, 0L)),
         new BenchResult.Timing(0, 0, 0),
-        new BenchResult.Setup(1, 1, 0, "all", 1, 0, "inline"),
+        new BenchResult.Setup(1, 1, 0, "all", 1, 0, "inline", "in-jvm"),
         Map.of(),
         BenchResult.Catchup.NONE,
         List.of());
@@ -94,7 +94,8 @@ class BenchResultTest {
             + "\"catchup_cpu_ms_per_segment\":{\"decode\":27.001,\"inference\":29.702,"
             + "\"flink-tasks\":32.402,\"flink-runtime\":35.102,\"kafka-broker\":37.802,"
             + "\"bench-harness\":40.502,\"jit\":43.202,\"gc\":45.903,\"jvm-other\":48.603,"
-            + "\"total\":540.030}}");
+            + "\"total\":540.030},\"broker\":\"process\",\"job_cpu_ms_per_segment\":47.287,"
+            + "\"raw_cpu_ms_per_segment\":9.500,\"ratio_job_cpu\":0.201}");
   }
 
   @Test
@@ -120,7 +121,8 @@ class BenchResultTest {
             + "\"flink-tasks\":0.000,\"flink-runtime\":0.000,\"kafka-broker\":0.000,"
             + "\"bench-harness\":0.000,\"jit\":0.000,\"gc\":0.000,\"jvm-other\":0.000,\"total\":0.000},"
             + "\"catchup_backlog\":0,\"catchup_segments_per_s\":-1.00,\"catchup_frames_per_s\":-1.00,"
-            + "\"catchup_ratio\":-1.000,\"catchup_cpu_ms_per_segment\":{}}");
+            + "\"catchup_ratio\":-1.000,\"catchup_cpu_ms_per_segment\":{},\"broker\":\"in-jvm\","
+            + "\"job_cpu_ms_per_segment\":0.000,\"raw_cpu_ms_per_segment\":0.000,\"ratio_job_cpu\":0.000}");
   }
 
   @Test
@@ -130,6 +132,7 @@ class BenchResultTest {
             "result  : 17 streams, 6.8 segments/s offered; sustained 6.5 segments/s, 13.1 frames/s (2.00 frames/segment)",
             "latency : publish-to-verdict p50 101 ms, p95 202 ms, p99 303 ms, max 404 ms",
             "ceiling : raw decode 505.5 frames/s (252.8 segments/s), raw inference 606.6 frames/s; ratio 0.812 (per CPU-second: 0.712)",
+            "job cpu : 47.29 CPU-ms per segment of the job's own (decode, inference, Flink, JIT, GC; broker process, not counted), raw decode + inference 9.50; ratio 0.201",
             "catch-up: 12.3 segments/s, 24.7 frames/s working off a backlog of 600 without the publisher; ratio 0.543",
             "batches : 77, mean 2.7 frames, p50 3, p99 4 (max batch 32, max wait 7 ms)",
             "memory  : live heap 120 MiB before the load, 141 max, 130 after the drain (heap used max 800); RSS 401 -> 421 MiB (max 451); lag max 21, backlog max 22, batcher queue max 23 frames",
@@ -139,6 +142,7 @@ class BenchResultTest {
             "result  : 3 streams, 3.0 segments/s offered; sustained 0.0 segments/s, 0.0 frames/s (0.00 frames/segment)",
             "latency : publish-to-verdict p50 -1 ms, p95 -1 ms, p99 -1 ms, max -1 ms",
             "ceiling : raw decode 0.0 frames/s (0.0 segments/s), raw inference 0.0 frames/s; ratio 0.000 (per CPU-second: 0.000)",
+            "job cpu : 0.00 CPU-ms per segment of the job's own (decode, inference, Flink, JIT, GC; broker in-jvm, not counted), raw decode + inference 0.00; ratio 0.000",
             "batches : 0, mean 0.0 frames, p50 0, p99 0 (max batch 1, max wait 0 ms)",
             "memory  : live heap 2 MiB before the load, 5 max, 4 after the drain (heap used max 0); RSS 6 -> 8 MiB (max 7); lag max 0, backlog max 0, batcher queue max 0 frames",
             "checks  : 0 produced, 0 with a verdict, 0 lost, 0 duplicated, 0 unexpected decisions, 0 ERROR, 0 degraded (p99 -1 ms)");
