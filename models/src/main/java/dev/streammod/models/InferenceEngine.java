@@ -18,6 +18,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -147,7 +150,50 @@ public final class InferenceEngine implements BatchInference, AutoCloseable {
       if (cuda) {
         so.addCUDA(options.cudaDeviceId());
       }
-      return env.createSession(file.toString(), so);
+      return onNamedThread(() -> env.createSession(file.toString(), so));
+    }
+  }
+
+  /**
+   * The name of the thread sessions are created on. ONNX Runtime's intra-op threads start from it
+   * and inherit its name on Linux, so they show as {@value} in {@code top -H} and the bench counts
+   * them as inference; created on the caller's thread they would carry its name instead.
+   */
+  public static final String THREAD_NAME = "onnxruntime";
+
+  private static OrtSession onNamedThread(Callable<OrtSession> create) throws OrtException {
+    FutureTask<OrtSession> task = new FutureTask<>(create);
+    Thread t = new Thread(task, THREAD_NAME);
+    t.setDaemon(true);
+    t.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join(); // a session being created is not abandoned half-made: wait for it
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException("unreachable: the session thread has ended", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof OrtException ort) {
+        throw ort;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
     }
   }
 

@@ -121,6 +121,27 @@ class InferenceEngineTest {
   }
 
   @Test
+  void onnxRuntimeThreadsCarryTheEngineThreadName() throws Exception {
+    assumeThat(Files.isDirectory(Path.of("/proc/self/task"))).as("Linux /proc").isTrue();
+    EngineOptions twoThreads = CPU.toBuilder().intraOpThreads(2).build();
+    try (InferenceEngine e =
+        InferenceEngine.open(variant(TensorLayout.NCHW, OutputKind.PROBABILITIES), twoThreads)) {
+      e.infer(sampleFrames(), 0, 4);
+      List<String> names = new java.util.ArrayList<>();
+      try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          try {
+            names.add(Files.readString(t.resolve("comm")).strip());
+          } catch (java.io.IOException gone) {
+            // ended meanwhile
+          }
+        }
+      }
+      assertThat(names).as("an intra-op thread of ONNX Runtime's").contains(InferenceEngine.THREAD_NAME);
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndUseAfterCloseThrows() {
     InferenceEngine e =
         InferenceEngine.open(variant(TensorLayout.NCHW, OutputKind.PROBABILITIES), CPU);

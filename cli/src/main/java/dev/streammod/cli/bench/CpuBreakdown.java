@@ -1,5 +1,6 @@
 package dev.streammod.cli.bench;
 
+import dev.streammod.models.InferenceEngine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -211,8 +212,15 @@ public final class CpuBreakdown {
     return "jvm-other";
   }
 
-  /** The JVM's own threads by their Linux name: "jit" for compiler threads, "gc" for collectors. */
+  /**
+   * Threads that are not Java threads, by their Linux name: "jit" for compiler threads, "gc" for
+   * collectors, "inference" for ONNX Runtime's intra-op threads (named after the thread that
+   * created their session, {@link InferenceEngine#THREAD_NAME}).
+   */
   static String nativeGroup(String comm) {
+    if (comm.equals(InferenceEngine.THREAD_NAME)) {
+      return "inference";
+    }
     if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
       return "jit";
     }
@@ -220,6 +228,11 @@ public final class CpuBreakdown {
       return "gc";
     }
     return null;
+  }
+
+  /** CPU seconds so far of the live native threads of {@code group} (see {@link #nativeGroup}). */
+  static double nativeSeconds(String group) {
+    return nativeTicks().getOrDefault(group, 0L) / TICKS_PER_SECOND;
   }
 
   /** Ticks of CPU per native group so far, summed over live threads; empty off Linux. */

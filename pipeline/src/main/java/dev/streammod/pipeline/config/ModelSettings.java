@@ -13,6 +13,12 @@ public record ModelSettings(
     @JsonProperty("intra-op-threads") Integer intraOpThreads)
     implements Serializable {
 
+  /** {@code model.intra-op-threads: 0}: see {@link #intraOpThreadsOn(int)}. */
+  public static final int AUTO_THREADS = 0;
+
+  /** The most intra-op threads the default gives (more were not measured). */
+  public static final int MAX_AUTO_THREADS = 4;
+
   public ModelSettings {
     if (repository != null && repository.isBlank()) {
       repository = null;
@@ -22,7 +28,27 @@ public record ModelSettings(
       version = null;
     }
     device = Check.oneOf("model.device", device, ExecutionDevice.class, ExecutionDevice.AUTO).name();
-    intraOpThreads = Check.positive("model.intra-op-threads", intraOpThreads, 1);
+    if (intraOpThreads == null) {
+      intraOpThreads = 1;
+    } else if (intraOpThreads < 0) {
+      throw new IllegalArgumentException(
+          "model.intra-op-threads must be >= 0 (0: one per core the TaskManager's JVM sees, at most "
+              + MAX_AUTO_THREADS
+              + "), got "
+              + intraOpThreads);
+    }
+  }
+
+  /**
+   * ONNX Runtime intra-op threads for a JVM that sees {@code cores} cores: the configured number
+   * (default 1), or with 0 one per core, at most {@value #MAX_AUTO_THREADS}. The shared batcher
+   * runs one batch at a time, so these threads are how inference uses more than one core. They pay
+   * off when the batcher's one thread is the bottleneck (checkpoints every 250 ms, which drain the
+   * pipeline four times a second); with checkpoints every 2 s the cores are busy anyway and one
+   * thread does as well or better: see the README.
+   */
+  public int intraOpThreadsOn(int cores) {
+    return intraOpThreads > 0 ? intraOpThreads : Math.max(1, Math.min(MAX_AUTO_THREADS, cores));
   }
 
   public ExecutionDevice executionDevice() {

@@ -26,11 +26,14 @@ public final class ModerationComponents {
         model.repository() == null ? null : Path.of(model.repository()), model.name(), model.version());
   }
 
-  /** The engine options the shared batcher's session is opened with. */
+  /**
+   * The engine options the shared batcher's session is opened with, on this JVM (the intra-op
+   * threads by default follow its cores).
+   */
   public static EngineOptions engineOptions(ModelSettings model) {
     return EngineOptions.builder()
         .device(model.executionDevice())
-        .intraOpThreads(model.intraOpThreads())
+        .intraOpThreads(model.intraOpThreadsOn(Runtime.getRuntime().availableProcessors()))
         .build();
   }
 

@@ -88,6 +88,15 @@ class SettingsLoaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("batching.max-batch-size")
         .hasMessageContaining("0");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("model.intra-op-threads", "-1")))
+        .hasMessageContaining("model.intra-op-threads must be >= 0");
+    assertThat(SettingsLoader.load(null, Map.of()).model().intraOpThreadsOn(64)).isEqualTo(1);
+    ModelSettings auto = SettingsLoader.load(null, Map.of("model.intra-op-threads", "0")).model();
+    assertThat(auto.intraOpThreadsOn(2)).isEqualTo(2);
+    assertThat(auto.intraOpThreadsOn(1)).isEqualTo(1);
+    assertThat(auto.intraOpThreadsOn(64)).isEqualTo(ModelSettings.MAX_AUTO_THREADS);
+    assertThat(SettingsLoader.load(null, Map.of("model.intra-op-threads", "3")).model().intraOpThreadsOn(64))
+        .isEqualTo(3);
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("model.device", "tpu")))
         .hasMessageContaining("model.device")
         .hasMessageContaining("'tpu'");
