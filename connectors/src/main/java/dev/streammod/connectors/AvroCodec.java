@@ -34,8 +34,8 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Records written with an older version of the schema decode into the current generated class:
  * older writer schemas ship as resources {@code schemas/<RecordName>-v1.avsc}, {@code -v2.avsc},
  * ... (numbered from 1 without gaps, each self-contained) and each gets its own reader, found by
- * the fingerprint in the record's header. Each must be readable by the current schema; the codec checks that
- * when it first loads them.
+ * the fingerprint in the record's header. Each must be readable by the current schema; the codec
+ * checks that when it first loads them.
  *
  * <p>Before Avro decodes a body, {@link AvroShapeCheck} walks it with the writer schema and checks
  * every length, count and index against the bytes present, so corrupt input is rejected cheaply and

@@ -11,9 +11,9 @@ import org.apache.avro.util.Utf8;
 
 /**
  * Avro binary decoding of a byte array in which every {@code bytes} value is a view of the array
- * itself, not a copy: a video segment's payload (most of its record) is never copied on
- * its way from the Kafka record to the decoder. The views keep the whole array alive as long as
- * they are held.
+ * itself, not a copy: a video segment's payload (most of its record) is never copied on its way
+ * from the Kafka record to the decoder. The views keep the whole array alive as long as they are
+ * held.
  *
  * <p>Everything but {@code bytes} is read by Avro's own unbuffered decoder over the same array, so
  * the position of the next value is always this class's to know.

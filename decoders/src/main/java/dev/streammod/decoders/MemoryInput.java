@@ -15,8 +15,8 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A seekable FFmpeg input ({@link AVIOContext}) over a range of a Java byte array, plus the interrupt callback
- * that lets FFmpeg abandon a decode past its deadline.
+ * A seekable FFmpeg input ({@link AVIOContext}) over a range of a Java byte array, plus the
+ * interrupt callback that lets FFmpeg abandon a decode past its deadline.
  *
  * <p>The callbacks are three JVM-wide native thunks (allocating one per segment would leak them:
  * JavaCPP never frees callback thunks); each call finds its input through the opaque pointer, a

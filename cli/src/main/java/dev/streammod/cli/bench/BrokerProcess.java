@@ -1,7 +1,7 @@
 package dev.streammod.cli.bench;
 
-import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.cli.demo.TemporaryFolders;
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -57,8 +57,15 @@ final class BrokerProcess implements AutoCloseable {
       int port = freePort();
       int controllerPort = freePort();
       Path config = writeConfig(dir, port, controllerPort);
-      run(dir, "format", cpus, List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()))
-          .waitFor(60, TimeUnit.SECONDS);
+      Process format =
+          run(dir, "format", cpus, List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+      if (!format.waitFor(60, TimeUnit.SECONDS)) {
+        format.destroyForcibly();
+        throw new IllegalStateException("formatting its storage took more than 60 s");
+      }
+      if (format.exitValue() != 0) {
+        throw new IllegalStateException("formatting its storage failed with status " + format.exitValue());
+      }
       process = run(dir, "broker", cpus, List.of("kafka.Kafka", config.toString()));
       String bootstrap = "localhost:" + port;
       awaitReady(process, bootstrap, dir);

@@ -1,6 +1,7 @@
 package dev.streammod.cli.peer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streammod.cli.bench.BenchOptions;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.models.ModelArtifact;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Parameters;
       CommandLine.HelpCommand.class
     })
 public final class PeerComparison implements Runnable {
-  static final String DEFAULT_MODEL = "nsfw-mobilenet-v2";
+  static final String DEFAULT_MODEL = BenchOptions.DEFAULT_MODEL;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -13,10 +13,7 @@ public record ModelSettings(
     @JsonProperty("intra-op-threads") Integer intraOpThreads)
     implements Serializable {
 
-  /** {@code model.intra-op-threads: 0}: see {@link #intraOpThreadsOn(int)}. */
-  public static final int AUTO_THREADS = 0;
-
-  /** The most intra-op threads the default gives (more were not measured). */
+  /** The most intra-op threads {@code model.intra-op-threads: 0} gives (more were not measured). */
   public static final int MAX_AUTO_THREADS = 4;
 
   public ModelSettings {
