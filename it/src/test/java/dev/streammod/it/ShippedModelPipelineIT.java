@@ -1,13 +1,16 @@
 package dev.streammod.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.cli.demo.SegmentKind;
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
+import dev.streammod.pipeline.policy.Policy;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +23,17 @@ import org.junit.jupiter.api.Timeout;
 class ShippedModelPipelineIT {
   private static final int STREAMS = 4;
   private static final int SEGMENTS_PER_STREAM = 5;
+
+  private static final String[] LABELS = {"Drawing", "Hentai", "Neutral", "Porn", "Sexy"};
+  private static final Policy SHIPPED_POLICY = Policy.defaultFor("nsfw-mobilenet-v2");
+
+  private static float[] scoresOf(Map<String, Float> byLabel) {
+    float[] scores = new float[LABELS.length];
+    for (int l = 0; l < LABELS.length; l++) {
+      scores[l] = byLabel.get(LABELS[l]);
+    }
+    return scores;
+  }
 
   @Test
   void defaultModelModeratesEverySegmentOnce() throws Exception {
@@ -50,6 +64,14 @@ class ShippedModelPipelineIT {
             assertThat(sum).as("max over frames of a softmax sums to at least 1").isGreaterThanOrEqualTo(0.99f);
             assertThat(v.getDecision()).as("synthetic video is safe content").isNotIn(Decision.BLOCK, Decision.ERROR);
             assertThat(v.getRule()).isNotBlank();
+            // The frame that decided is one frame: its own softmax, under the maxima, and the
+            // policy applied to it alone gives the verdict's decision.
+            Map<String, Float> frame = v.getWorstFrameScores();
+            assertThat(frame).containsOnlyKeys(v.getScores().keySet());
+            assertThat(frame.values().stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-3));
+            frame.forEach((label, p) -> assertThat(p).isLessThanOrEqualTo(v.getScores().get(label)));
+            assertThat(v.getWorstFrameOffsetMs()).isNotNull();
+            assertThat(SHIPPED_POLICY.evaluateFrame(LABELS, scoresOf(frame)).decision()).isEqualTo(v.getDecision());
           }
         }
       }

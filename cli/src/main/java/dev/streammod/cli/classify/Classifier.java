@@ -51,15 +51,13 @@ public final class Classifier {
 
   private final InferenceEngine engine;
   private final ModelConfig model;
-  private final Policy policy;
   private final SegmentDecoder decoder;
   private final SegmentScores.Scoring scoring;
 
   public Classifier(InferenceEngine engine, Policy policy, SamplingPolicy sampling, int maxFrames) {
     this.engine = engine;
     this.model = engine.config();
-    this.policy = policy;
-    this.scoring = new SegmentScores.Scoring(model.labels(), policy.riskLabels());
+    this.scoring = new SegmentScores.Scoring(model.name(), model.labels(), policy);
     this.decoder =
         new SegmentDecoder(
             DecoderSettings.builder()
@@ -123,7 +121,7 @@ public final class Classifier {
     SegmentScores scores = scoring.score(perFrame, timestampsMicros);
     return new Result(
         file, kind, count, toMillis(timestampsMicros), scores.asMap(), scores.topLabel(), scores.topScore(),
-        scores.worstFrameOffsetMs(), policy.evaluate(scores.labels(), scores.max()), null, null);
+        scores.worstFrameOffsetMs(), scores.outcome(), null, null);
   }
 
   private static long[] toMillis(long[] micros) {

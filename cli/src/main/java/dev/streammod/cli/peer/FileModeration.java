@@ -6,6 +6,7 @@ import dev.streammod.decoders.DecodedFrames;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.pipeline.moderation.SegmentScores;
+import dev.streammod.pipeline.policy.Policy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -38,8 +39,9 @@ public final class FileModeration {
   public FileModeration(SegmentDecoder decoder, InferenceEngine engine) {
     this.decoder = decoder;
     this.engine = engine;
-    // Only the maxima are compared; which labels pick the worst frame does not matter here.
-    this.scoring = new SegmentScores.Scoring(engine.config().labels(), engine.config().labels());
+    // Only the maxima are compared: no rules to judge frames by.
+    this.scoring =
+        new SegmentScores.Scoring(engine.config().name(), engine.config().labels(), new Policy(List.of()));
   }
 
   /** How many workers, and how many passes over the files, warm-up first. */

@@ -54,7 +54,7 @@ public final class PolicyFunction extends KeyedProcessFunction<String, SegmentRe
   @Override
   public void processElement(SegmentResult s, Context ctx, Collector<KeyedBytes> out) {
     long now = System.currentTimeMillis();
-    ModerationVerdict verdict = Verdicts.verdict(s, policy, now);
+    ModerationVerdict verdict = Verdicts.verdict(s, now);
     decisions[verdict.getDecision().ordinal()].inc();
     out.collect(record(s.streamId(), verdictCodec.encode(verdict)));
     ctx.output(STATS_EVENTS, StatsEvent.verdict(verdict, s.id().ingestTimestampMs(), s.fetchedBytes()));

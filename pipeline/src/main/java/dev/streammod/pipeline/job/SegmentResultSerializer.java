@@ -1,5 +1,8 @@
 package dev.streammod.pipeline.job;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.streammod.connectors.avro.Decision;
 import dev.streammod.pipeline.moderation.ErrorCode;
 import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
@@ -9,8 +12,7 @@ import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
 import dev.streammod.pipeline.moderation.SegmentResult.Timings;
 import dev.streammod.pipeline.moderation.SegmentScores;
 import dev.streammod.pipeline.moderation.Stage;
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import dev.streammod.pipeline.policy.PolicyOutcome;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -74,9 +76,13 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       for (int l = 0; l < sc.labels().length; l++) {
         out.writeUTF(sc.labels()[l]);
         out.writeFloat(sc.max()[l]);
+        out.writeFloat(sc.worstFrameScores()[l]);
       }
       out.writeInt(sc.frames());
-      out.writeInt(sc.worstFrame());
+      PolicyOutcome o = sc.outcome();
+      out.writeUTF(o.decision().name());
+      out.writeUTF(o.rule());
+      out.writeInt(o.frame());
       out.writeLong(sc.worstFrameOffsetMs());
       out.writeBoolean(s.degraded());
       out.writeInt(s.batchSize());
@@ -105,11 +111,15 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       int n = in.readInt();
       String[] labels = new String[n];
       float[] max = new float[n];
+      float[] worst = new float[n];
       for (int l = 0; l < n; l++) {
         labels[l] = in.readUTF();
         max[l] = in.readFloat();
+        worst[l] = in.readFloat();
       }
-      SegmentScores scores = new SegmentScores(labels, max, in.readInt(), in.readInt(), in.readLong());
+      int frames = in.readInt();
+      PolicyOutcome o = new PolicyOutcome(Decision.valueOf(in.readUTF()), in.readUTF(), in.readInt());
+      SegmentScores scores = new SegmentScores(labels, max, frames, o, in.readLong(), worst);
       return new Scored(id, model, scores, in.readBoolean(), in.readInt(), fetchedBytes, t);
     }
     if (tag != FAILED) {

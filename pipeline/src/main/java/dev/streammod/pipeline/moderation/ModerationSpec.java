@@ -85,7 +85,7 @@ public record ModerationSpec(
                   lease.batcher(),
                   config,
                   decodePool)
-              .riskLabels(spec.policy.riskLabels())
+              .policy(spec.policy)
               .admission(
                   SegmentModerator.Admission.forInFlight(
                       spec.inFlight, threads, spec.decoder.maxInFlightPerStream()))

@@ -17,6 +17,7 @@ import dev.streammod.models.ModelConfig;
 import dev.streammod.models.batching.DynamicBatcher;
 import dev.streammod.models.batching.InferenceResult;
 import dev.streammod.pipeline.config.FetchOptions;
+import dev.streammod.pipeline.policy.Policy;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
@@ -24,9 +25,8 @@ import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
 import dev.streammod.pipeline.moderation.SegmentResult.Timings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.Objects;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -95,7 +95,7 @@ public final class SegmentModerator {
     this.decoder = b.decoder;
     this.batcher = b.batcher;
     this.model = new ModelRef(b.model.name(), b.model.version());
-    this.scoring = new SegmentScores.Scoring(b.model.labels(), b.riskLabels);
+    this.scoring = new SegmentScores.Scoring(b.model.name(), b.model.labels(), b.policy);
     this.dispatcher =
         new FairDispatcher(
             b.decodeExecutor, b.admission.decodeThreads(), b.admission.maxPerStream(), b.admission.capacity());
@@ -419,7 +419,7 @@ public final class SegmentModerator {
     private final DynamicBatcher batcher;
     private final ModelConfig model;
     private final Executor decodeExecutor;
-    private Collection<String> riskLabels = Set.of();
+    private Policy policy = new Policy(List.of());
     private Admission admission = Admission.unlimited();
     private DegradePolicy degrade = DegradePolicy.off();
     private LongSupplier wallClockMs = System::currentTimeMillis;
@@ -434,9 +434,13 @@ public final class SegmentModerator {
       this.decodeExecutor = Objects.requireNonNull(decodeExecutor, "decodeExecutor");
     }
 
-    /** Labels whose summed score picks the worst frame (those the policy acts on); default none. */
-    public Builder riskLabels(Collection<String> riskLabels) {
-      this.riskLabels = Set.copyOf(riskLabels);
+    /**
+     * The rules each frame is judged by, which name the deciding frame; default none (every
+     * segment ALLOW). Fails when a rule names a label the model lacks.
+     */
+    public Builder policy(Policy policy) {
+      Objects.requireNonNull(policy, "policy").checkLabels(model.labels(), model.name());
+      this.policy = policy;
       return this;
     }
 

@@ -5,7 +5,6 @@ import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
-import dev.streammod.pipeline.policy.Policy;
 import dev.streammod.pipeline.policy.PolicyOutcome;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -14,7 +13,8 @@ import java.util.Map;
 public final class Verdicts {
   private Verdicts() {}
 
-  public static ModerationVerdict verdict(SegmentResult s, Policy policy, long nowMs) {
+  /** The verdict for a segment, with the decision its frames' scores gave. */
+  public static ModerationVerdict verdict(SegmentResult s, long nowMs) {
     SegmentResult.SegmentId id = s.id();
     SegmentResult.Timings t = s.timings();
     long ingest = id.ingestTimestampMs();
@@ -44,7 +44,7 @@ public final class Verdicts {
     }
     Scored sc = (Scored) s;
     SegmentScores scores = sc.scores();
-    PolicyOutcome outcome = policy.evaluate(scores.labels(), scores.max());
+    PolicyOutcome outcome = scores.outcome();
     return v.setDecision(outcome.decision())
         .setFramesSampled(scores.frames())
         .setDegraded(sc.degraded())
@@ -53,6 +53,7 @@ public final class Verdicts {
         .setTopLabel(scores.topLabel())
         .setTopScore(scores.topScore())
         .setWorstFrameOffsetMs(scores.worstFrameOffsetMs() >= 0 ? scores.worstFrameOffsetMs() : null)
+        .setWorstFrameScores(scores.worstFrameMap())
         .build();
   }
 

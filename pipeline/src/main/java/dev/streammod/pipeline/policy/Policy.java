@@ -6,23 +6,27 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.streammod.connectors.avro.Decision;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import dev.streammod.connectors.avro.Decision;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Thresholds on per-segment label scores. BLOCK rules are tried before REVIEW rules, each group in
- * the order written; the first rule that fires decides, and no rule firing means ALLOW.
+ * Thresholds on the label scores of single frames. A rule fires on a frame when that frame's
+ * scores of the rule's labels sum to its threshold or more; scores of different frames are never
+ * added or combined. A frame's decision is that of the first rule it fires, BLOCK rules tried
+ * before REVIEW rules, each group in the order written; no rule firing means ALLOW. A segment's
+ * decision is the worst of its frames' decisions, and the frame that decided is named in the
+ * outcome.
  */
 public record Policy(@JsonProperty("rules") List<PolicyRule> rules) implements Serializable {
 
@@ -119,22 +123,100 @@ public record Policy(@JsonProperty("rules") List<PolicyRule> rules) implements S
     }
   }
 
-  /** Decides from parallel arrays of labels and scores (max over sampled frames). */
-  public PolicyOutcome evaluate(String[] labels, float[] scores) {
-    for (PolicyRule r : rules) {
-      double sum = 0.0;
-      for (String wanted : r.labels()) {
-        for (int i = 0; i < labels.length; i++) {
-          if (labels[i].equals(wanted)) {
-            sum += scores[i];
-            break;
-          }
+  /**
+   * Decides a segment from its frames' scores, one row of {@code labels.length} scores per frame.
+   * Convenience for callers that decide once; {@link #bind} once per model for many segments.
+   */
+  public PolicyOutcome evaluate(String[] labels, float[][] frames) {
+    return bind(List.of(labels), "model").evaluate(frames);
+  }
+
+  /** Decides a single frame (an image). */
+  public PolicyOutcome evaluateFrame(String[] labels, float[] frame) {
+    return evaluate(labels, new float[][] {frame});
+  }
+
+  /**
+   * This policy over a model's labels, resolved to their indices once; fails, naming the rule and
+   * label, when a rule names a label the model lacks.
+   */
+  public Bound bind(List<String> modelLabels, String modelName) {
+    checkLabels(modelLabels, modelName);
+    return new Bound(this, modelLabels);
+  }
+
+  /** A policy with its rules' labels resolved to a model's output indices; immutable. */
+  public static final class Bound implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final List<PolicyRule> rules;
+    private final int[][] ruleLabels;
+    private final boolean[] risk;
+
+    private Bound(Policy policy, List<String> modelLabels) {
+      this.rules = policy.rules();
+      this.ruleLabels = new int[rules.size()][];
+      for (int r = 0; r < rules.size(); r++) {
+        List<String> names = rules.get(r).labels();
+        ruleLabels[r] = new int[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+          ruleLabels[r][i] = modelLabels.indexOf(names.get(i));
         }
       }
-      if (sum >= r.threshold()) {
-        return new PolicyOutcome(r.decision(), r.name());
+      this.risk = new boolean[modelLabels.size()];
+      Set<String> riskLabels = policy.riskLabels();
+      for (int l = 0; l < risk.length; l++) {
+        risk[l] = riskLabels.contains(modelLabels.get(l));
       }
     }
-    return new PolicyOutcome(Decision.ALLOW, DEFAULT_RULE);
+
+    /**
+     * The worst decision over the frames. For a rule that fired, the frame that decided is the one
+     * scoring highest on that rule; for ALLOW, the frame whose risk labels (those any rule names)
+     * sum highest, or -1 when there are no frames.
+     */
+    public PolicyOutcome evaluate(float[][] frames) {
+      for (int r = 0; r < ruleLabels.length; r++) {
+        PolicyRule rule = rules.get(r);
+        int best = -1;
+        double bestSum = Double.NEGATIVE_INFINITY;
+        for (int f = 0; f < frames.length; f++) {
+          double sum = 0.0;
+          for (int l : ruleLabels[r]) {
+            sum += frames[f][l];
+          }
+          if (sum >= rule.threshold() && sum > bestSum) {
+            bestSum = sum;
+            best = f;
+          }
+        }
+        if (best >= 0) {
+          return new PolicyOutcome(rule.decision(), rule.name(), best);
+        }
+      }
+      return new PolicyOutcome(Decision.ALLOW, DEFAULT_RULE, riskiest(frames));
+    }
+
+    /** The decision for one frame alone. */
+    public PolicyOutcome evaluateFrame(float[] frame) {
+      return evaluate(new float[][] {frame});
+    }
+
+    private int riskiest(float[][] frames) {
+      int worst = -1;
+      float worstRisk = Float.NEGATIVE_INFINITY;
+      for (int f = 0; f < frames.length; f++) {
+        float sum = 0f;
+        for (int l = 0; l < risk.length; l++) {
+          if (risk[l]) {
+            sum += frames[f][l];
+          }
+        }
+        if (sum > worstRisk) {
+          worstRisk = sum;
+          worst = f;
+        }
+      }
+      return worst;
+    }
   }
 }

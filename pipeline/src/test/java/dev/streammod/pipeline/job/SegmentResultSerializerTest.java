@@ -2,6 +2,7 @@ package dev.streammod.pipeline.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streammod.connectors.avro.Decision;
 import dev.streammod.pipeline.moderation.ErrorCode;
 import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
@@ -11,6 +12,7 @@ import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
 import dev.streammod.pipeline.moderation.SegmentResult.Timings;
 import dev.streammod.pipeline.moderation.SegmentScores;
 import dev.streammod.pipeline.moderation.Stage;
+import dev.streammod.pipeline.policy.PolicyOutcome;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -44,7 +46,13 @@ class SegmentResultSerializerTest {
         new Scored(
             new SegmentId("cam-7", 42, "video.segments", 3, 1234, 1_700_000_000_000L),
             new ModelRef("nsfw-mobilenet-v2", "1"),
-            new SegmentScores(new String[] {"Neutral", "Porn"}, new float[] {0.25f, 0.75f}, 2, 1, 2000),
+            new SegmentScores(
+                new String[] {"Neutral", "Porn"},
+                new float[] {0.25f, 0.75f},
+                2,
+                new PolicyOutcome(Decision.REVIEW, "explicit-review", 1),
+                2000,
+                new float[] {0.3f, 0.7f}),
             true,
             17,
             160_000,

@@ -8,10 +8,10 @@ import dev.streammod.decoders.synthetic.SceneKind;
 import dev.streammod.decoders.synthetic.SyntheticSegments;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
+import dev.streammod.pipeline.policy.Policy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +50,7 @@ class SegmentModeratorAdmissionTest {
 
   private static SegmentModerator moderator(SegmentModerator.Admission admission, DegradePolicy degrade) {
     return SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
-        .riskLabels(Set.of("red"))
+        .policy(Policy.colourStatsDefault())
         .admission(admission)
         .degrade(degrade)
         .wallClockMs(() -> NOW)

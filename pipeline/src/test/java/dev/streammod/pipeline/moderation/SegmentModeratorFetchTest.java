@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +90,7 @@ class SegmentModeratorFetchTest {
   private static SegmentModerator moderator(
       PayloadFetcher f, SegmentModerator.Admission admission, ExecutorService fetchThreads) {
     return SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
-        .riskLabels(Set.of("red"))
+        .policy(Policy.colourStatsDefault())
         .admission(admission)
         .fetch(f, fetchThreads)
         .build();
@@ -188,7 +187,7 @@ class SegmentModeratorFetchTest {
     assertThat(r.timings().totalMs()).isGreaterThanOrEqualTo(r.timings().fetchMs() + r.timings().decodeMs());
     assertThat(r).as("bytes are kept only for failures: a scored result has none").isInstanceOf(Scored.class);
     assertThat(
-            Verdicts.verdict(r, Policy.colourStatsDefault(), System.currentTimeMillis())
+            Verdicts.verdict(r, System.currentTimeMillis())
                 .getDecision())
         .isEqualTo(Decision.BLOCK);
 
@@ -196,7 +195,7 @@ class SegmentModeratorFetchTest {
     assertThat(scored(n).scores().topLabel()).isEqualTo("neutral");
     assertThat(n.fetchedBytes()).isEqualTo(neutral.length);
     assertThat(
-            Verdicts.verdict(n, Policy.colourStatsDefault(), System.currentTimeMillis())
+            Verdicts.verdict(n, System.currentTimeMillis())
                 .getDecision())
         .isEqualTo(Decision.ALLOW);
   }
@@ -212,9 +211,9 @@ class SegmentModeratorFetchTest {
     assertThat(s.streamId()).isEqualTo("c");
     assertThat(s.id().sequence()).isEqualTo(7);
     assertThat(s.fetchedBytes()).isZero();
-    assertThat(Verdicts.verdict(s, Policy.colourStatsDefault(), 0).getFramesSampled()).isZero();
+    assertThat(Verdicts.verdict(s, 0).getFramesSampled()).isZero();
 
-    ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 0);
+    ModerationVerdict v = Verdicts.verdict(s, 0);
     assertThat(v.getDecision()).isEqualTo(Decision.ERROR);
     assertThat(v.getErrorCode()).isEqualTo("FETCH/NOT_FOUND");
     DeadLetter d = Verdicts.deadLetter(failure(s), 0);

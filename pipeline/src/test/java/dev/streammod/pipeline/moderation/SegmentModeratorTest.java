@@ -9,9 +9,9 @@ import dev.streammod.decoders.synthetic.SyntheticSegments;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
+import dev.streammod.pipeline.policy.Policy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +36,7 @@ class SegmentModeratorTest {
     pool = Executors.newFixedThreadPool(2);
     moderator =
         SegmentModerator.builder(decoder, lease.batcher(), lease.config(), pool)
-            .riskLabels(Set.of("red"))
+            .policy(Policy.colourStatsDefault())
             .build();
   }
 

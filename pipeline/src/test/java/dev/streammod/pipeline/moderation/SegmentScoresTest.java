@@ -3,8 +3,10 @@ package dev.streammod.pipeline.moderation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streammod.connectors.avro.Decision;
+import dev.streammod.pipeline.policy.Policy;
+import dev.streammod.pipeline.policy.PolicyRule;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +14,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class SegmentScoresTest {
   private static final List<String> LABELS = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
-  private final SegmentScores.Scoring scoring = new SegmentScores.Scoring(LABELS, Set.of("Porn", "Hentai"));
+  private static final Policy POLICY =
+      new Policy(
+          List.of(
+              PolicyRule.of("explicit-block", Decision.BLOCK, 0.8, "Porn", "Hentai"),
+              PolicyRule.of("explicit-review", Decision.REVIEW, 0.5, "Porn", "Hentai")));
+  private final SegmentScores.Scoring scoring = new SegmentScores.Scoring("nsfw", LABELS, POLICY);
 
   @Test
   void maxPerLabelOverFramesAndTopLabelOfTheMaxima() {
@@ -34,24 +41,49 @@ class SegmentScoresTest {
   }
 
   @Test
-  void worstFrameIsTheOneWhoseRiskLabelsSumHighest() {
+  void theFrameThatDecidedIsNamedWithItsOwnScoresAndTime() {
     float[][] frames = {
-      {0.0f, 0.0f, 0.1f, 0.0f, 0.9f}, // Sexy is not a risk label here
-      {0.0f, 0.2f, 0.5f, 0.3f, 0.0f}, // risk 0.5
-      {0.0f, 0.0f, 0.6f, 0.4f, 0.0f}, // risk 0.4
+      {0.0f, 0.0f, 0.1f, 0.0f, 0.9f}, // Sexy is named by no rule here
+      {0.0f, 0.2f, 0.2f, 0.6f, 0.0f}, // Porn + Hentai 0.8: BLOCK
+      {0.0f, 0.0f, 0.3f, 0.7f, 0.0f}, // 0.7: REVIEW
     };
     SegmentScores s = scoring.score(frames, new long[] {0, 2_000_500, 4_000_000});
+    assertThat(s.decision()).isEqualTo(Decision.BLOCK);
+    assertThat(s.outcome().rule()).isEqualTo("explicit-block");
     assertThat(s.worstFrame()).isEqualTo(1);
     assertThat(s.worstFrameOffsetMs()).isEqualTo(2000);
+    assertThat(s.worstFrameScores()).containsExactly(0.0f, 0.2f, 0.2f, 0.6f, 0.0f);
+    assertThat(s.worstFrameMap()).containsEntry("Porn", 0.6f).containsEntry("Hentai", 0.2f);
   }
 
   @Test
-  void withoutRiskLabelsTheFirstFrameIsTheWorst() {
+  void maximaFromDifferentFramesDoNotDecide() {
+    float[][] frames = {
+      {0.0f, 0.45f, 0.55f, 0.0f, 0.0f},
+      {0.0f, 0.0f, 0.55f, 0.45f, 0.0f},
+    };
+    SegmentScores s = scoring.score(frames, new long[] {0, 1_000_000});
+    assertThat(s.max()[1] + s.max()[3]).isGreaterThanOrEqualTo(0.8f);
+    assertThat(s.decision()).isEqualTo(Decision.ALLOW);
+  }
+
+  @Test
+  void withoutRulesEverySegmentIsAllowedAndTheFirstFrameIsTheWorst() {
     SegmentScores s =
-        new SegmentScores.Scoring(LABELS, Set.of())
+        new SegmentScores.Scoring("nsfw", LABELS, new Policy(List.of()))
             .score(new float[][] {{0, 0, 1, 0, 0}, {0, 0, 0, 1, 0}}, new long[] {500_000, 900_000});
+    assertThat(s.decision()).isEqualTo(Decision.ALLOW);
     assertThat(s.worstFrame()).isZero();
     assertThat(s.worstFrameOffsetMs()).isEqualTo(500);
+  }
+
+  @Test
+  void aRuleNamingALabelTheModelLacksIsRefused() {
+    Policy p = new Policy(List.of(PolicyRule.of("red-block", Decision.BLOCK, 0.5, "red")));
+    assertThatThrownBy(() -> new SegmentScores.Scoring("nsfw", LABELS, p))
+        .hasMessageContaining("'red-block'")
+        .hasMessageContaining("'red'")
+        .hasMessageContaining("'nsfw'");
   }
 
   @Test
@@ -61,6 +93,7 @@ class SegmentScoresTest {
     assertThat(s.worstFrame()).isEqualTo(-1);
     assertThat(s.worstFrameOffsetMs()).isEqualTo(-1);
     assertThat(s.max()).containsOnly(0f);
+    assertThat(s.worstFrameMap()).isEmpty();
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
 import dev.streammod.pipeline.moderation.SegmentResult.Timings;
 import dev.streammod.pipeline.policy.Policy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,8 @@ class VerdictsTest {
   @Test
   void scoredSegmentBecomesPolicyDecision() {
     SegmentScores scores =
-        new SegmentScores(new String[] {"neutral", "red"}, new float[] {0.1f, 0.95f}, 2, 1, 1000);
+        new SegmentScores.Scoring("colour-stats", List.of("neutral", "red"), Policy.colourStatsDefault())
+            .score(new float[][] {{0.1f, 0.5f}, {0.05f, 0.95f}}, new long[] {0, 1_000_000});
     Scored s =
         new Scored(
             new SegmentId("s1", 7, "video.segments", 0, 0, 1_000),
@@ -31,11 +33,12 @@ class VerdictsTest {
             2,
             0,
             Timings.NONE);
-    ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 1_250);
+    ModerationVerdict v = Verdicts.verdict(s, 1_250);
     assertThat(v.getDecision()).isEqualTo(Decision.BLOCK);
     assertThat(v.getRule()).isEqualTo("red-block");
     assertThat(v.getScores()).containsEntry("red", 0.95f).containsEntry("neutral", 0.1f);
     assertThat(v.getWorstFrameOffsetMs()).isEqualTo(1000L);
+    assertThat(v.getWorstFrameScores()).containsEntry("red", 0.95f).containsEntry("neutral", 0.05f);
     assertThat(v.getIngestToVerdictMs()).isEqualTo(250L);
     assertThat(v.getModelName()).isEqualTo("colour-stats");
     assertThat(v.getErrorCode()).isNull();
@@ -54,10 +57,11 @@ class VerdictsTest {
             new byte[] {1, 2, 3},
             0,
             Timings.NONE);
-    ModerationVerdict v = Verdicts.verdict(s, Policy.colourStatsDefault(), 10);
+    ModerationVerdict v = Verdicts.verdict(s, 10);
     assertThat(v.getDecision()).isEqualTo(Decision.ERROR);
     assertThat(v.getErrorCode()).isEqualTo("DECODE/CORRUPT_CONTAINER");
     assertThat(v.getErrorMessage()).contains("avformat_open_input");
+    assertThat(v.getWorstFrameScores()).isEmpty();
     DeadLetter d = Verdicts.deadLetter(s, 10);
     assertThat(d.getStage()).isEqualTo("DECODE");
     assertThat(d.getSourceOffset()).isEqualTo(42);

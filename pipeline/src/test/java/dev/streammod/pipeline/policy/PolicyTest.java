@@ -20,34 +20,68 @@ class PolicyTest {
               PolicyRule.of("explicit-block", Decision.BLOCK, 0.8, "Porn", "Hentai")));
 
   @Test
-  void summedLabelsBlock() {
-    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0f, 0.45f, 0.1f, 0.4f, 0.05f});
-    assertThat(o).isEqualTo(new PolicyOutcome(Decision.BLOCK, "explicit-block"));
+  void labelsOfOneFrameAreSummed() {
+    PolicyOutcome o = policy.evaluateFrame(NSFW, new float[] {0f, 0.45f, 0.1f, 0.4f, 0.05f});
+    assertThat(o).isEqualTo(new PolicyOutcome(Decision.BLOCK, "explicit-block", 0));
   }
 
   @Test
   void blockRulesWinOverReviewRulesWrittenFirst() {
-    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0f, 0f, 0f, 0.9f, 0.7f});
+    PolicyOutcome o = policy.evaluateFrame(NSFW, new float[] {0f, 0f, 0f, 0.9f, 0.7f});
     assertThat(o.decision()).isEqualTo(Decision.BLOCK);
   }
 
   @Test
   void reviewBelowBlock() {
-    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0f, 0f, 0.3f, 0.1f, 0.6f});
-    assertThat(o).isEqualTo(new PolicyOutcome(Decision.REVIEW, "sexy-review"));
+    PolicyOutcome o = policy.evaluateFrame(NSFW, new float[] {0f, 0f, 0.3f, 0.1f, 0.6f});
+    assertThat(o).isEqualTo(new PolicyOutcome(Decision.REVIEW, "sexy-review", 0));
   }
 
   @Test
   void nothingFiresMeansAllow() {
-    PolicyOutcome o = policy.evaluate(NSFW, new float[] {0.5f, 0f, 0.5f, 0f, 0f});
-    assertThat(o).isEqualTo(new PolicyOutcome(Decision.ALLOW, Policy.DEFAULT_RULE));
+    PolicyOutcome o = policy.evaluateFrame(NSFW, new float[] {0.5f, 0f, 0.5f, 0f, 0f});
+    assertThat(o).isEqualTo(new PolicyOutcome(Decision.ALLOW, Policy.DEFAULT_RULE, 0));
   }
 
   @Test
   void thresholdIsInclusive() {
     Policy p = new Policy(List.of(PolicyRule.of("r", Decision.BLOCK, 0.5, "red")));
-    assertThat(p.evaluate(new String[] {"neutral", "red"}, new float[] {0.5f, 0.5f}).decision())
+    assertThat(p.evaluateFrame(new String[] {"neutral", "red"}, new float[] {0.5f, 0.5f}).decision())
         .isEqualTo(Decision.BLOCK);
+  }
+
+  @Test
+  void scoresOfDifferentFramesAreNeverAdded() {
+    // Summed per-label maxima would read Porn 0.5 + Hentai 0.4 = 0.9 >= 0.8; no single frame does.
+    float[][] frames = {
+      {0f, 0f, 0.5f, 0.5f, 0f}, // Porn + Hentai = 0.5
+      {0f, 0.4f, 0.6f, 0f, 0f}, // Porn + Hentai = 0.4
+    };
+    assertThat(policy.evaluate(NSFW, frames).decision()).isEqualTo(Decision.ALLOW);
+  }
+
+  @Test
+  void theSegmentTakesItsWorstFrameAndNamesIt() {
+    float[][] frames = {
+      {0f, 0f, 0.3f, 0f, 0.7f}, // REVIEW by sexy-review
+      {0f, 0f, 0.1f, 0.85f, 0.05f}, // BLOCK, Porn + Hentai = 0.85
+      {0f, 0.05f, 0f, 0.9f, 0.05f}, // BLOCK, Porn + Hentai = 0.95: the one that decides
+      {1f, 0f, 0f, 0f, 0f}, // ALLOW
+    };
+    assertThat(policy.evaluate(NSFW, frames))
+        .isEqualTo(new PolicyOutcome(Decision.BLOCK, "explicit-block", 2));
+  }
+
+  @Test
+  void anAllowedSegmentNamesItsRiskiestFrame() {
+    float[][] frames = {
+      {0f, 0f, 0.9f, 0.05f, 0.05f}, // risk 0.1
+      {0f, 0.1f, 0.5f, 0.2f, 0.2f}, // risk 0.5 (Hentai, Porn and Sexy are named by rules)
+      {0.6f, 0f, 0.4f, 0f, 0f},
+    };
+    assertThat(policy.evaluate(NSFW, frames))
+        .isEqualTo(new PolicyOutcome(Decision.ALLOW, Policy.DEFAULT_RULE, 1));
+    assertThat(policy.evaluate(NSFW, new float[0][]).frame()).isEqualTo(-1);
   }
 
   @Test
@@ -64,8 +98,8 @@ class PolicyTest {
   void shippedPoliciesMatchTheirModels() {
     assertThat(Policy.defaultFor("nsfw-mobilenet-v2").riskLabels())
         .containsExactlyInAnyOrder("Porn", "Hentai", "Sexy");
-    assertThat(Policy.defaultFor("colour-stats").evaluate(new String[] {"neutral", "red"}, new float[] {0.1f, 0.9f}))
-        .isEqualTo(new PolicyOutcome(Decision.BLOCK, "red-block"));
+    assertThat(Policy.defaultFor("colour-stats").evaluateFrame(new String[] {"neutral", "red"}, new float[] {0.1f, 0.9f}))
+        .isEqualTo(new PolicyOutcome(Decision.BLOCK, "red-block", 0));
     assertThatThrownBy(() -> Policy.defaultFor("no-such-model"))
         .hasMessageContaining("'no-such-model'")
         .hasMessageContaining("--policy");
