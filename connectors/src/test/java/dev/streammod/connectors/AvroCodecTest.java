@@ -23,10 +23,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -339,6 +344,55 @@ class AvroCodecTest {
   }
 
   @Test
+  void verdictWrittenWithTheFirstSchemaDecodesWithNewFieldsAtDefaults() throws Exception {
+    Schema v1 = testResourceSchema("old-schemas/ModerationVerdict-v1.avsc");
+    assertThat(v1.getField("worst_frame_scores")).isNull();
+    GenericRecord old = new GenericData.Record(v1);
+    for (Schema.Field f : v1.getFields()) {
+      if (f.hasDefaultValue()) {
+        old.put(f.name(), GenericData.get().getDefaultValue(f));
+      }
+    }
+    old.put("stream_id", "legacy-verdict");
+    old.put("sequence", 9L);
+    old.put("decision", new GenericData.EnumSymbol(v1.getField("decision").schema(), "BLOCK"));
+    old.put("scores", Map.of("Porn", 0.9f));
+    old.put("rule", "explicit-block");
+
+    ModerationVerdict read = AvroCodec.verdicts().decode(encodeGeneric(v1, old));
+
+    assertThat(read.getStreamId()).isEqualTo("legacy-verdict");
+    assertThat(read.getDecision()).isEqualTo(Decision.BLOCK);
+    assertThat(read.getScores()).containsEntry("Porn", 0.9f);
+    assertThat(read.getWorstFrameScores()).isEmpty();
+  }
+
+  @Test
+  void readersOnTheFirstVerdictSchemaReadNewVerdicts() throws Exception {
+    Schema v1 = testResourceSchema("old-schemas/ModerationVerdict-v1.avsc");
+    Schema current = ModerationVerdict.getClassSchema();
+    assertThat(
+            SchemaCompatibility.checkReaderWriterCompatibility(v1, current).getType())
+        .as("an old reader resolves a new verdict")
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    ModerationVerdict v =
+        ModerationVerdict.newBuilder(verdict()).setWorstFrameScores(Map.of("nsfw", 0.7f)).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    var encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new SpecificDatumWriter<ModerationVerdict>(current).write(v, encoder);
+    encoder.flush();
+    byte[] body = out.toByteArray();
+
+    GenericRecord asOld =
+        new GenericDatumReader<GenericRecord>(current, v1)
+            .read(null, DecoderFactory.get().binaryDecoder(body, null));
+
+    assertThat(asOld.get("stream_id").toString()).isEqualTo("stream-7");
+    assertThat(asOld.get("decision").toString()).isEqualTo("REVIEW");
+    assertThat(asOld.getSchema().getField("worst_frame_scores")).isNull();
+  }
+
+  @Test
   void shippedOlderSchemasAreRegisteredAndDifferFromCurrent() throws Exception {
     AvroCodec<VideoSegment> codec = AvroCodec.videoSegments();
     Schema testCopy = testResourceSchema("old-schemas/VideoSegment-v1.avsc");
@@ -346,7 +400,14 @@ class AvroCodecTest {
     long shipped = SchemaNormalization.parsingFingerprint64(codec.olderSchemas().get(0));
     assertThat(shipped).isEqualTo(SchemaNormalization.parsingFingerprint64(testCopy));
     assertThat(shipped).isNotEqualTo(SchemaNormalization.parsingFingerprint64(codec.schema()));
-    assertThat(AvroCodec.verdicts().olderSchemas()).isEmpty();
+    assertThat(AvroCodec.verdicts().olderSchemas())
+        .singleElement()
+        .satisfies(
+            v1 ->
+                assertThat(SchemaNormalization.parsingFingerprint64(v1))
+                    .isEqualTo(
+                        SchemaNormalization.parsingFingerprint64(
+                            testResourceSchema("old-schemas/ModerationVerdict-v1.avsc"))));
     assertThat(AvroCodec.deadLetters().olderSchemas()).isEmpty();
   }
 

@@ -25,7 +25,10 @@ public record JobSettings(
     decoder = decoder == null ? new DecoderOptions(null, null, null, null) : decoder;
     batching = batching == null ? new BatchingOptions(null, null, null) : batching;
     job = job == null ? new RuntimeOptions(null, null, null, null, null) : job;
-    policy = policy == null || policy.rules().isEmpty() ? Policy.defaultFor(model.name()) : policy;
+    if (policy == null || policy.rules().isEmpty()) {
+      // Escalation set alone applies to the rules shipped for the model.
+      policy = Policy.defaultFor(model.name()).withEscalation(policy == null ? null : policy.escalation());
+    }
     stats = stats == null ? StatsOptions.defaults() : stats;
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;
     fetch = fetch == null ? FetchOptions.disabled() : fetch;

@@ -5,8 +5,11 @@ import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
+import dev.streammod.pipeline.policy.EscalationState;
 import dev.streammod.pipeline.policy.PolicyOutcome;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Builds the output records for one segment's result. */
@@ -15,6 +18,16 @@ public final class Verdicts {
 
   /** The verdict for a segment, with the decision its frames' scores gave. */
   public static ModerationVerdict verdict(SegmentResult s, long nowMs) {
+    Decision frames = s instanceof Scored sc ? sc.scores().decision() : Decision.ERROR;
+    return verdict(s, EscalationState.Escalated.unchanged(frames), nowMs);
+  }
+
+  /**
+   * The verdict for a segment whose frames' decision the stream's history may have raised ({@code
+   * escalated}, from {@link EscalationState#apply}).
+   */
+  public static ModerationVerdict verdict(
+      SegmentResult s, EscalationState.Escalated escalated, long nowMs) {
     SegmentResult.SegmentId id = s.id();
     SegmentResult.Timings t = s.timings();
     long ingest = id.ingestTimestampMs();
@@ -45,7 +58,11 @@ public final class Verdicts {
     Scored sc = (Scored) s;
     SegmentScores scores = sc.scores();
     PolicyOutcome outcome = scores.outcome();
-    return v.setDecision(outcome.decision())
+    if (escalated.escalated()) {
+      v.setEscalation(escalated.reason()).setEscalationSequences(asList(escalated.sequences()));
+    }
+    return v.setDecision(escalated.decision())
+        .setFrameDecision(outcome.decision())
         .setFramesSampled(scores.frames())
         .setDegraded(sc.degraded())
         .setRule(outcome.rule())
@@ -55,6 +72,14 @@ public final class Verdicts {
         .setWorstFrameOffsetMs(scores.worstFrameOffsetMs() >= 0 ? scores.worstFrameOffsetMs() : null)
         .setWorstFrameScores(scores.worstFrameMap())
         .build();
+  }
+
+  private static List<Long> asList(long[] values) {
+    List<Long> out = new ArrayList<>(values.length);
+    for (long v : values) {
+      out.add(v);
+    }
+    return out;
   }
 
   public static DeadLetter deadLetter(Failed s, long nowMs) {

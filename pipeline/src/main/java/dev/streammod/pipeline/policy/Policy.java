@@ -1,5 +1,6 @@
 package dev.streammod.pipeline.policy;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,13 +27,22 @@ import java.util.Set;
  * added or combined. A frame's decision is that of the first rule it fires, BLOCK rules tried
  * before REVIEW rules, each group in the order written; no rule firing means ALLOW. A segment's
  * decision is the worst of its frames' decisions, and the frame that decided is named in the
- * outcome.
+ * outcome. {@link Escalation} may then raise it from the stream's recent history.
  */
-public record Policy(@JsonProperty("rules") List<PolicyRule> rules) implements Serializable {
+public record Policy(
+    @JsonProperty("rules") List<PolicyRule> rules, @JsonProperty("escalation") Escalation escalation)
+    implements Serializable {
 
   public static final String DEFAULT_RULE = "default-allow";
 
+  /** Rules alone, without escalation. */
+  public Policy(List<PolicyRule> rules) {
+    this(rules, null);
+  }
+
+  @JsonCreator
   public Policy {
+    escalation = escalation == null ? Escalation.off() : escalation;
     rules = rules == null ? List.of() : List.copyOf(rules);
     Set<String> names = new HashSet<>();
     for (PolicyRule r : rules) {
@@ -43,6 +53,11 @@ public record Policy(@JsonProperty("rules") List<PolicyRule> rules) implements S
     List<PolicyRule> ordered = new ArrayList<>(rules);
     ordered.sort(Comparator.comparingInt(r -> r.decision() == Decision.BLOCK ? 0 : 1));
     rules = List.copyOf(ordered);
+  }
+
+  /** The same rules with another escalation ({@code null}: off). */
+  public Policy withEscalation(Escalation newEscalation) {
+    return new Policy(rules, newEscalation);
   }
 
   /** The policy shipped for the colour-statistics model. */

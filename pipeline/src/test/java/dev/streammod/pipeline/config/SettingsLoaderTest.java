@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.models.ExecutionDevice;
+import dev.streammod.pipeline.policy.Escalation;
+import dev.streammod.pipeline.policy.Policy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,6 +32,19 @@ class SettingsLoaderTest {
     assertThat(s.kafka().delivery()).isEqualTo(KafkaSettings.Delivery.EXACTLY_ONCE);
     assertThat(SettingsLoader.load(null, Map.of("kafka.delivery", "at-least-once")).kafka().delivery())
         .isEqualTo(KafkaSettings.Delivery.AT_LEAST_ONCE);
+  }
+
+  @Test
+  void escalationSetAloneKeepsTheShippedRulesAndBadValuesAreNamed() {
+    JobSettings s =
+        SettingsLoader.load(
+            null,
+            Map.of("policy.escalation.enabled", "true", "policy.escalation.decision", "BLOCK", "policy.escalation.window", "8"));
+    assertThat(s.policy().rules()).isEqualTo(Policy.defaultFor(s.model().name()).rules());
+    assertThat(s.policy().escalation()).isEqualTo(new Escalation(true, 8, 3, 3, Decision.BLOCK, null));
+    assertThat(SettingsLoader.load(null, Map.of()).policy().escalation().enabled()).as("off by default").isFalse();
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("policy.escalation.flagged", "9")))
+        .hasMessageContaining("policy.escalation.flagged must be in [1, policy.escalation.window (5)], got 9");
   }
 
   @Test
