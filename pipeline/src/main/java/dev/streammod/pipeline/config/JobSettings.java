@@ -15,7 +15,8 @@ public record JobSettings(
     @JsonProperty("policy") Policy policy,
     @JsonProperty("stats") StatsOptions stats,
     @JsonProperty("metrics") MetricsOptions metrics,
-    @JsonProperty("fetch") FetchOptions fetch)
+    @JsonProperty("fetch") FetchOptions fetch,
+    @JsonProperty("cascade") CascadeOptions cascade)
     implements Serializable {
 
   @JsonCreator
@@ -32,6 +33,17 @@ public record JobSettings(
     stats = stats == null ? StatsOptions.defaults() : stats;
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;
     fetch = fetch == null ? FetchOptions.disabled() : fetch;
+    cascade = cascade == null ? CascadeOptions.off() : cascade;
+    if (cascade.enabled()
+        && cascade.model().equals(model.name())
+        && java.util.Objects.equals(cascade.version(), model.version())) {
+      throw new IllegalArgumentException(
+          "cascade.model and cascade.version must name another model than model.name and model.version, got '"
+              + cascade.model()
+              + "' version "
+              + (cascade.version() == null ? "(highest)" : cascade.version())
+              + " for both");
+    }
     fetch = fetch.withDecoderLimit(decoder.maxPayloadBytes());
     if (fetch.enabled() && fetch.timeoutMs() >= job.segmentTimeoutMs()) {
       throw new IllegalArgumentException(
@@ -42,7 +54,7 @@ public record JobSettings(
     }
   }
 
-  /** Settings without the stats, metrics and fetch sections: those take their defaults. */
+  /** Settings without the stats, metrics, fetch and cascade sections: those take their defaults. */
   public JobSettings(
       KafkaSettings kafka,
       ModelSettings model,
@@ -50,16 +62,16 @@ public record JobSettings(
       BatchingOptions batching,
       RuntimeOptions job,
       Policy policy) {
-    this(kafka, model, decoder, batching, job, policy, null, null, null);
+    this(kafka, model, decoder, batching, job, policy, null, null, null, null);
   }
 
   /** The same settings with another policy. */
   public JobSettings withPolicy(Policy newPolicy) {
-    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics, fetch);
+    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics, fetch, cascade);
   }
 
   /** All defaults. */
   public static JobSettings defaults() {
-    return new JobSettings(null, null, null, null, null, null, null, null, null);
+    return new JobSettings(null, null, null, null, null, null, null, null, null, null);
   }
 }

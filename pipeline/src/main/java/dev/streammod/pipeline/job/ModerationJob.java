@@ -82,6 +82,7 @@ public final class ModerationJob {
                         settings.batching(),
                         settings.fetch(),
                         settings.policy(),
+                        settings.cascade(),
                         settings.job().inFlightPerSlot(),
                         settings.job().segmentTimeoutMs())))
             .uid("moderate-segment");

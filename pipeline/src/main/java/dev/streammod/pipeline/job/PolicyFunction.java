@@ -91,7 +91,7 @@ public final class PolicyFunction extends KeyedProcessFunction<String, SegmentRe
   }
 
   private EscalationState.Escalated escalate(SegmentResult s) throws Exception {
-    Decision frames = s instanceof Scored sc ? sc.scores().decision() : Decision.ERROR;
+    Decision frames = s instanceof Scored sc ? sc.decision() : Decision.ERROR;
     if (history == null || frames == Decision.ERROR) {
       return EscalationState.Escalated.unchanged(frames);
     }

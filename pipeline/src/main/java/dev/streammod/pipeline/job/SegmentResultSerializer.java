@@ -3,6 +3,7 @@ package dev.streammod.pipeline.job;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.streammod.connectors.avro.Decision;
+import dev.streammod.pipeline.moderation.Cascade;
 import dev.streammod.pipeline.moderation.ErrorCode;
 import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
@@ -10,6 +11,7 @@ import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
 import dev.streammod.pipeline.moderation.SegmentResult.Timings;
+import dev.streammod.pipeline.moderation.SecondOpinion;
 import dev.streammod.pipeline.moderation.SegmentScores;
 import dev.streammod.pipeline.moderation.Stage;
 import dev.streammod.pipeline.policy.PolicyOutcome;
@@ -86,6 +88,7 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       out.writeLong(sc.worstFrameOffsetMs());
       out.writeBoolean(s.degraded());
       out.writeInt(s.batchSize());
+      writeSecond(s.second(), out);
     } else {
       Failed f = (Failed) r;
       out.writeByte(FAILED);
@@ -120,7 +123,9 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       int frames = in.readInt();
       PolicyOutcome o = new PolicyOutcome(Decision.valueOf(in.readUTF()), in.readUTF(), in.readInt());
       SegmentScores scores = new SegmentScores(labels, max, frames, o, in.readLong(), worst);
-      return new Scored(id, model, scores, in.readBoolean(), in.readInt(), fetchedBytes, t);
+      boolean degraded = in.readBoolean();
+      int batchSize = in.readInt();
+      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, t, readSecond(in));
     }
     if (tag != FAILED) {
       throw new IOException("not a segment result: tag " + tag);
@@ -138,6 +143,49 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
     serialize(deserialize(in), out);
+  }
+
+  private static void writeSecond(SecondOpinion o, DataOutputView out) throws IOException {
+    out.writeBoolean(o != null);
+    if (o == null) {
+      return;
+    }
+    out.writeUTF(o.model().name());
+    out.writeUTF(o.model().version());
+    out.writeUTF(o.mode().name());
+    out.writeUTF(o.decision().name());
+    out.writeUTF(o.decidedBy().name());
+    writeString(o.rule(), out);
+    out.writeInt(o.framesAsked());
+    out.writeInt(o.frame());
+    out.writeInt(o.labels().length);
+    for (int l = 0; l < o.labels().length; l++) {
+      out.writeUTF(o.labels()[l]);
+      out.writeFloat(o.scores()[l]);
+    }
+    out.writeDouble(o.millis());
+    writeString(o.error(), out);
+  }
+
+  private static SecondOpinion readSecond(DataInputView in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    ModelRef model = new ModelRef(in.readUTF(), in.readUTF());
+    Cascade.Mode mode = Cascade.Mode.valueOf(in.readUTF());
+    Decision decision = Decision.valueOf(in.readUTF());
+    Cascade.DecidedBy by = Cascade.DecidedBy.valueOf(in.readUTF());
+    String rule = readString(in);
+    int asked = in.readInt();
+    int frame = in.readInt();
+    int n = in.readInt();
+    String[] labels = new String[n];
+    float[] scores = new float[n];
+    for (int l = 0; l < n; l++) {
+      labels[l] = in.readUTF();
+      scores[l] = in.readFloat();
+    }
+    return new SecondOpinion(model, mode, decision, by, rule, asked, frame, labels, scores, in.readDouble(), readString(in));
   }
 
   private static void writeCommon(SegmentResult r, DataOutputView out) throws IOException {

@@ -7,6 +7,7 @@ import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.ModelConfig;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.pipeline.config.BatchingOptions;
+import dev.streammod.pipeline.config.CascadeOptions;
 import dev.streammod.pipeline.config.DecoderOptions;
 import dev.streammod.pipeline.config.FetchOptions;
 import dev.streammod.pipeline.config.ModelSettings;
@@ -30,6 +31,7 @@ public record ModerationSpec(
     BatchingOptions batching,
     FetchOptions fetch,
     Policy policy,
+    CascadeOptions cascade,
     int inFlight,
     long timeoutMs)
     implements SegmentModeration.Factory {
@@ -55,6 +57,7 @@ public record ModerationSpec(
 
   private static final class Opened implements SegmentModeration {
     private volatile SharedBatchers.Lease lease;
+    private SharedBatchers.Lease secondLease;
     private ThreadPoolExecutor decodePool;
     private ThreadPoolExecutor fetchPool;
     private PayloadFetcher fetcher;
@@ -79,16 +82,36 @@ public record ModerationSpec(
         fetchPool = pool("fetch-" + slot.subtaskIndex() + "-", spec.fetch.threads(), new LinkedBlockingQueue<>());
         fetchPool.allowCoreThreadTimeOut(true);
       }
+      SegmentDecoder decoder = new SegmentDecoder(ModerationComponents.decoderSettings(spec.decoder, config));
+      SegmentModerator.Builder builder =
+          SegmentModerator.builder(decoder, lease.batcher(), config, decodePool).policy(spec.policy);
+      int admission = spec.inFlight;
+      if (spec.cascade.enabled()) {
+        ModelSettings second = spec.cascade.secondModel(spec.model);
+        ModelArtifact secondArtifact = ModerationComponents.artifact(second);
+        ModelConfig secondConfig = secondArtifact.config();
+        secondLease =
+            SharedBatchers.acquire(
+                secondArtifact,
+                ModerationComponents.engineOptions(second),
+                ModerationComponents.batcherSettings(spec.batching));
+        builder.cascade(
+            new Cascade(
+                spec.cascade.cascadeMode(),
+                spec.policy.bind(config.labels(), config.name()),
+                new SegmentResult.ModelRef(secondConfig.name(), secondConfig.version()),
+                secondConfig.labels(),
+                Policy.defaultFor(secondConfig.name())),
+            new SegmentDecoder(ModerationComponents.decoderSettings(spec.decoder, secondConfig)),
+            secondLease.batcher());
+        // A segment asks for its second opinion while its first decode still holds its place.
+        admission++;
+      }
       moderator =
-          SegmentModerator.builder(
-                  new SegmentDecoder(ModerationComponents.decoderSettings(spec.decoder, config)),
-                  lease.batcher(),
-                  config,
-                  decodePool)
-              .policy(spec.policy)
+          builder
               .admission(
                   SegmentModerator.Admission.forInFlight(
-                      spec.inFlight, threads, spec.decoder.maxInFlightPerStream()))
+                      admission, threads, spec.decoder.maxInFlightPerStream()))
               .degrade(ModerationComponents.degradePolicy(spec.decoder))
               .fetch(fetcher, fetchPool)
               .completion(slot.completion())
@@ -155,6 +178,10 @@ public record ModerationSpec(
       if (lease != null) {
         lease.close();
         lease = null;
+      }
+      if (secondLease != null) {
+        secondLease.close();
+        secondLease = null;
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.streammod.pipeline.moderation;
 import dev.streammod.connectors.AvroCodec;
 import dev.streammod.connectors.AvroDecodeException;
 import dev.streammod.connectors.RawRecord;
+import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.VideoSegment;
 import dev.streammod.decoders.DecodeFailure;
 import dev.streammod.decoders.DecodeResult;
@@ -60,6 +61,9 @@ public final class SegmentModerator {
   private final PayloadFetcher fetcher;
   private final Executor fetchExecutor;
   private final Executor completion;
+  private final Cascade cascade;
+  private final SegmentDecoder secondDecoder;
+  private final DynamicBatcher secondBatcher;
   private final ThreadLocal<AvroCodec<VideoSegment>> codec =
       ThreadLocal.withInitial(AvroCodec::videoSegments);
 
@@ -104,6 +108,9 @@ public final class SegmentModerator {
     this.fetcher = b.fetcher;
     this.fetchExecutor = b.fetchExecutor;
     this.completion = b.completion;
+    this.cascade = b.cascade;
+    this.secondDecoder = b.secondDecoder;
+    this.secondBatcher = b.secondBatcher;
   }
 
   /**
@@ -182,7 +189,10 @@ public final class SegmentModerator {
     double decodeMs;
     long fetchedBytes;
     boolean degraded;
+    /** The frame cap the first decode used; a second opinion decodes with the same. */
+    int maxFramesUsed;
     private volatile CompletableFuture<InferenceResult> inference;
+    private volatile SecondStage secondStage;
 
     InFlight(RawRecord record) {
       this.record = record;
@@ -310,7 +320,11 @@ public final class SegmentModerator {
         fail(Stage.DECODE, ErrorCode.of(f.code()), f.message());
         return null;
       }
-      payload = null; // the frames are what is kept from here on
+      maxFramesUsed = maxFrames;
+      if (cascade == null) {
+        payload = null; // the frames are what is kept from here on
+      } // else a second opinion may decode it again, at the second model's size
+
       // Only an analysis can be degraded; a segment that failed to decode gets a plain ERROR.
       degraded = decision == DegradePolicy.Decision.DEGRADED && maxFrames < normal;
       return (DecodedFrames) r;
@@ -335,7 +349,7 @@ public final class SegmentModerator {
       return f.handleAsync(
           (r, err) -> {
             if (err == null) {
-              complete(scored(frames, r));
+              scoredOrAsk(frames, r);
             } else if (!result.isDone()) {
               Throwable cause =
                   err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -344,6 +358,118 @@ public final class SegmentModerator {
             return null;
           },
           completion);
+    }
+
+    /**
+     * On the completion executor: the result, unless the first model's rules flag a frame and a
+     * cascade is configured; then the flagged frames go to the second model first.
+     */
+    private void scoredOrAsk(DecodedFrames frames, InferenceResult r) {
+      Scored first = scored(frames, r);
+      if (cascade == null || first.scores().decision() == Decision.ALLOW || result.isDone()) {
+        payload = null;
+        complete(first);
+        return;
+      }
+      SecondStage stage = new SecondStage(first, r.scores(), cascade.flagged(r.scores()), frames.count());
+      secondStage = stage;
+      try {
+        dispatcher.submit(streamKey, stage);
+      } catch (RejectedExecutionException e) {
+        stage.rejected(e);
+      }
+    }
+
+    /**
+     * On a decode thread: decodes the segment again at the second model's size, sends the flagged
+     * frames to the second model's batcher, and completes the result with both opinions. When the
+     * second model cannot answer, the first model's decision stands and the verdict says why.
+     */
+    private final class SecondStage implements FairDispatcher.Task {
+      final Scored first;
+      final float[][] firstScores;
+      final int[] flagged;
+      final int frames;
+      final long queued = System.nanoTime();
+
+      SecondStage(Scored first, float[][] firstScores, int[] flagged, int frames) {
+        this.first = first;
+        this.firstScores = firstScores;
+        this.flagged = flagged;
+        this.frames = frames;
+      }
+
+      @Override
+      public CompletableFuture<?> run() {
+        CompletableFuture<?> none = CompletableFuture.completedFuture(null);
+        try {
+          if (result.isDone()) {
+            return none;
+          }
+          DecodeResult d =
+              secondDecoder.decode(segment.getInitSegment(), payload, segment.getContainer(), maxFramesUsed);
+          payload = null;
+          if (d instanceof DecodeFailure f) {
+            unavailable("decoding the segment again for the second model failed: " + f.message());
+            return none;
+          }
+          DecodedFrames again = (DecodedFrames) d;
+          if (again.count() != frames) {
+            unavailable(
+                "decoding the segment again for the second model gave "
+                    + again.count()
+                    + " frames, the first pass "
+                    + frames);
+            return none;
+          }
+          int frameBytes = again.frameBytes();
+          byte[] rgb = new byte[flagged.length * frameBytes];
+          for (int i = 0; i < flagged.length; i++) {
+            System.arraycopy(again.rgb(), again.frameOffset(flagged[i]), rgb, i * frameBytes, frameBytes);
+          }
+          CompletableFuture<InferenceResult> f = secondBatcher.submitOwned(rgb, 0, flagged.length);
+          inference = f;
+          if (result.isDone()) {
+            f.cancel(false);
+          }
+          return f.handleAsync(
+              (r, err) -> {
+                if (err == null) {
+                  complete(first.withSecond(cascade.combine(firstScores, flagged, r.scores(), millis())));
+                } else if (!result.isDone()) {
+                  Throwable cause =
+                      err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                  complete(first.withSecond(unavailableOpinion("the second model failed: " + cause.getMessage())));
+                }
+                return null;
+              },
+              completion);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          unavailable("interrupted while queueing frames for the second model");
+          return none;
+        } catch (RuntimeException | Error e) {
+          unavailable("the second opinion failed: " + e);
+          return none;
+        }
+      }
+
+      @Override
+      public void rejected(RejectedExecutionException e) {
+        unavailable("the decode executor refused the second opinion: " + e);
+      }
+
+      private void unavailable(String reason) {
+        completeLater(first.withSecond(unavailableOpinion(reason)));
+      }
+
+      private SecondOpinion unavailableOpinion(String reason) {
+        return cascade.unavailable(first.scores().decision(), flagged.length, reason, millis());
+      }
+
+      private double millis() {
+        return (System.nanoTime() - queued) / 1e6;
+      }
     }
 
     private Scored scored(DecodedFrames frames, InferenceResult r) {
@@ -370,6 +496,10 @@ public final class SegmentModerator {
         return;
       }
       dispatcher.withdraw(streamKey, this);
+      SecondStage stage = secondStage;
+      if (stage != null) {
+        dispatcher.withdraw(streamKey, stage);
+      }
       CompletableFuture<InferenceResult> queued = inference;
       if (queued != null) {
         queued.cancel(false); // the batcher skips it unless its batch already runs
@@ -420,6 +550,9 @@ public final class SegmentModerator {
     private final ModelConfig model;
     private final Executor decodeExecutor;
     private Policy policy = new Policy(List.of());
+    private Cascade cascade;
+    private SegmentDecoder secondDecoder;
+    private DynamicBatcher secondBatcher;
     private Admission admission = Admission.unlimited();
     private DegradePolicy degrade = DegradePolicy.off();
     private LongSupplier wallClockMs = System::currentTimeMillis;
@@ -441,6 +574,31 @@ public final class SegmentModerator {
     public Builder policy(Policy policy) {
       Objects.requireNonNull(policy, "policy").checkLabels(model.labels(), model.name());
       this.policy = policy;
+      return this;
+    }
+
+    /**
+     * A second opinion on flagged frames: {@code secondDecoder} decodes the segment again at the
+     * second model's input size, with the same sampling and frame cap as the first decoder, and
+     * {@code secondBatcher} runs the second model. Default: none.
+     */
+    public Builder cascade(Cascade cascade, SegmentDecoder secondDecoder, DynamicBatcher secondBatcher) {
+      Objects.requireNonNull(cascade, "cascade");
+      if (!secondDecoder.settings().sampling().equals(decoder.settings().sampling())
+          || secondDecoder.settings().maxFrames() != decoder.settings().maxFrames()) {
+        throw new IllegalArgumentException(
+            "the second model's decoder must sample as the first does ("
+                + decoder.settings().sampling()
+                + ", at most "
+                + decoder.settings().maxFrames()
+                + " frames), got "
+                + secondDecoder.settings().sampling()
+                + ", at most "
+                + secondDecoder.settings().maxFrames());
+      }
+      this.cascade = cascade;
+      this.secondDecoder = Objects.requireNonNull(secondDecoder, "secondDecoder");
+      this.secondBatcher = Objects.requireNonNull(secondBatcher, "secondBatcher");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.streammod.pipeline.moderation;
 
+import dev.streammod.connectors.avro.Decision;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -74,7 +75,8 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
 
   /**
    * A segment analysed: its scores over the sampled frames, whether it was sampled in degraded
-   * mode, and the frames in the largest inference batch its frames ran in.
+   * mode, the frames in the largest inference batch its frames ran in, and the second model's
+   * opinion when a {@link Cascade} asked for one (null otherwise).
    */
   record Scored(
       SegmentId id,
@@ -83,7 +85,8 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
       boolean degraded,
       int batchSize,
       long fetchedBytes,
-      Timings timings)
+      Timings timings,
+      SecondOpinion second)
       implements SegmentResult {
     public Scored {
       Objects.requireNonNull(id, "id");
@@ -92,9 +95,31 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
       Objects.requireNonNull(timings, "timings");
     }
 
+    /** Scored by one model. */
+    public Scored(
+        SegmentId id,
+        ModelRef model,
+        SegmentScores scores,
+        boolean degraded,
+        int batchSize,
+        long fetchedBytes,
+        Timings timings) {
+      this(id, model, scores, degraded, batchSize, fetchedBytes, timings, null);
+    }
+
+    /** The segment's decision: the second opinion's when there is one, else the frame rules'. */
+    public Decision decision() {
+      return second != null ? second.decision() : scores.decision();
+    }
+
+    /** The same result with a second opinion. */
+    public Scored withSecond(SecondOpinion opinion) {
+      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, timings, opinion);
+    }
+
     @Override
     public String toString() {
-      return "Scored{" + id + " " + scores + (degraded ? " degraded" : "") + "}";
+      return "Scored{" + id + " " + scores + (degraded ? " degraded" : "") + (second == null ? "" : ", second: " + second) + "}";
     }
   }
 

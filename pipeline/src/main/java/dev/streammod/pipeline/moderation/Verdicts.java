@@ -18,7 +18,7 @@ public final class Verdicts {
 
   /** The verdict for a segment, with the decision its frames' scores gave. */
   public static ModerationVerdict verdict(SegmentResult s, long nowMs) {
-    Decision frames = s instanceof Scored sc ? sc.scores().decision() : Decision.ERROR;
+    Decision frames = s instanceof Scored sc ? sc.decision() : Decision.ERROR;
     return verdict(s, EscalationState.Escalated.unchanged(frames), nowMs);
   }
 
@@ -58,11 +58,21 @@ public final class Verdicts {
     Scored sc = (Scored) s;
     SegmentScores scores = sc.scores();
     PolicyOutcome outcome = scores.outcome();
+    SecondOpinion second = sc.second();
+    if (second != null) {
+      v.setDecidedBy(second.decidedBy().name())
+          .setSecondModelName(second.model().name())
+          .setSecondModelVersion(second.model().version())
+          .setSecondFrames(second.framesAsked())
+          .setSecondScores(second.scoreMap())
+          .setSecondRule(second.rule())
+          .setSecondError(second.error());
+    }
     if (escalated.escalated()) {
       v.setEscalation(escalated.reason()).setEscalationSequences(asList(escalated.sequences()));
     }
     return v.setDecision(escalated.decision())
-        .setFrameDecision(outcome.decision())
+        .setFrameDecision(sc.decision())
         .setFramesSampled(scores.frames())
         .setDegraded(sc.degraded())
         .setRule(outcome.rule())

@@ -48,6 +48,19 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void cascadeIsOffByDefaultAndItsSettingsAreChecked() {
+    assertThat(SettingsLoader.load(null, Map.of()).cascade().enabled()).isFalse();
+    JobSettings s = SettingsLoader.load(null, Map.of("cascade.enabled", "true", "cascade.mode", "veto"));
+    assertThat(s.cascade().model()).isEqualTo("nsfw-inception-v3");
+    assertThat(s.cascade().cascadeMode()).isEqualTo(dev.streammod.pipeline.moderation.Cascade.Mode.VETO);
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("cascade.mode", "maybe")))
+        .hasMessageContaining("cascade.mode must be one of [confirm, veto], got 'maybe'");
+    assertThatThrownBy(
+            () -> SettingsLoader.load(null, Map.of("cascade.enabled", "true", "cascade.model", "nsfw-mobilenet-v2")))
+        .hasMessageContaining("cascade.model and cascade.version must name another model");
+  }
+
+  @Test
   void fileThenOverrides() throws Exception {
     Path f = dir.resolve("job.yaml");
     Files.writeString(

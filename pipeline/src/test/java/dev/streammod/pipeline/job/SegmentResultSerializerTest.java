@@ -3,6 +3,7 @@ package dev.streammod.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.connectors.avro.Decision;
+import dev.streammod.pipeline.moderation.Cascade;
 import dev.streammod.pipeline.moderation.ErrorCode;
 import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
@@ -10,6 +11,7 @@ import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
 import dev.streammod.pipeline.moderation.SegmentResult.Scored;
 import dev.streammod.pipeline.moderation.SegmentResult.SegmentId;
 import dev.streammod.pipeline.moderation.SegmentResult.Timings;
+import dev.streammod.pipeline.moderation.SecondOpinion;
 import dev.streammod.pipeline.moderation.SegmentScores;
 import dev.streammod.pipeline.moderation.Stage;
 import dev.streammod.pipeline.policy.PolicyOutcome;
@@ -58,6 +60,21 @@ class SegmentResultSerializerTest {
             160_000,
             new Timings(1.5, 2.5, 3.5, 4.5, 5.5, 20.25));
     assertThat(roundTrip(s)).isEqualTo(s);
+    Scored withSecond =
+        s.withSecond(
+            new SecondOpinion(
+                new ModelRef("nsfw-inception-v3", "1"),
+                Cascade.Mode.CONFIRM,
+                Decision.REVIEW,
+                Cascade.DecidedBy.DISAGREEMENT,
+                "default-allow",
+                1,
+                1,
+                new String[] {"Neutral", "Porn"},
+                new float[] {0.9f, 0.1f},
+                12.5,
+                null));
+    assertThat(roundTrip(withSecond)).isEqualTo(withSecond);
   }
 
   @Test

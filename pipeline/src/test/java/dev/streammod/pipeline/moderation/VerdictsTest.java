@@ -45,6 +45,47 @@ class VerdictsTest {
   }
 
   @Test
+  void aSecondOpinionDecidesAndTheVerdictRecordsBothModels() {
+    SegmentScores scores =
+        new SegmentScores.Scoring("colour-stats", List.of("neutral", "red"), Policy.colourStatsDefault())
+            .score(new float[][] {{0.05f, 0.95f}}, new long[] {500_000});
+    Scored s =
+        new Scored(
+                new SegmentId("s1", 8, "video.segments", 0, 0, 0),
+                new ModelRef("colour-stats", "1"),
+                scores,
+                false,
+                1,
+                0,
+                Timings.NONE)
+            .withSecond(
+                new SecondOpinion(
+                    new ModelRef("second", "4"),
+                    Cascade.Mode.CONFIRM,
+                    Decision.REVIEW,
+                    Cascade.DecidedBy.DISAGREEMENT,
+                    Policy.DEFAULT_RULE,
+                    1,
+                    0,
+                    new String[] {"neutral", "red"},
+                    new float[] {0.7f, 0.3f},
+                    4.0,
+                    null));
+    ModerationVerdict v = Verdicts.verdict(s, 0);
+    assertThat(v.getDecision()).isEqualTo(Decision.REVIEW);
+    assertThat(v.getFrameDecision()).isEqualTo(Decision.REVIEW);
+    assertThat(v.getRule()).as("the first model's rule").isEqualTo("red-block");
+    assertThat(v.getModelVersion()).isEqualTo("1");
+    assertThat(v.getDecidedBy()).isEqualTo("DISAGREEMENT");
+    assertThat(v.getSecondModelName()).isEqualTo("second");
+    assertThat(v.getSecondModelVersion()).isEqualTo("4");
+    assertThat(v.getSecondFrames()).isEqualTo(1);
+    assertThat(v.getSecondScores()).containsEntry("neutral", 0.7f).containsEntry("red", 0.3f);
+    assertThat(v.getWorstFrameScores()).containsEntry("red", 0.95f);
+    assertThat(Verdicts.verdict(s.withSecond(null), 0).getDecidedBy()).isNull();
+  }
+
+  @Test
   void failureBecomesErrorVerdictAndDeadLetterWithOriginalBytes() {
     Failed s =
         new Failed(
