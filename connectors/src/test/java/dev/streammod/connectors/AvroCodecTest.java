@@ -392,6 +392,19 @@ class AvroCodecTest {
   }
 
   @Test
+  void readersOnEveryEarlierVerdictSchemaResolveTheCurrentOne() throws Exception {
+    for (String v : new String[] {"v1", "v2", "v3"}) {
+      Schema old = testResourceSchema("old-schemas/ModerationVerdict-" + v + ".avsc");
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, ModerationVerdict.getClassSchema()).getType())
+          .as("a reader on %s reads a current verdict", v)
+          .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ModerationVerdict.getClassSchema(), old).getType())
+          .as("a current reader reads a %s verdict", v)
+          .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    }
+  }
+
+  @Test
   void readersOnTheFirstVerdictSchemaReadNewVerdicts() throws Exception {
     Schema v1 = testResourceSchema("old-schemas/ModerationVerdict-v1.avsc");
     Schema current = ModerationVerdict.getClassSchema();
@@ -428,7 +441,8 @@ class AvroCodecTest {
         .extracting(SchemaNormalization::parsingFingerprint64)
         .containsExactly(
             SchemaNormalization.parsingFingerprint64(testResourceSchema("old-schemas/ModerationVerdict-v1.avsc")),
-            SchemaNormalization.parsingFingerprint64(testResourceSchema("old-schemas/ModerationVerdict-v2.avsc")));
+            SchemaNormalization.parsingFingerprint64(testResourceSchema("old-schemas/ModerationVerdict-v2.avsc")),
+            SchemaNormalization.parsingFingerprint64(testResourceSchema("old-schemas/ModerationVerdict-v3.avsc")));
     assertThat(AvroCodec.deadLetters().olderSchemas()).isEmpty();
   }
 

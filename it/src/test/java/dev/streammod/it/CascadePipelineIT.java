@@ -9,10 +9,13 @@ import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.ModerationVerdict;
 import dev.streammod.models.onnx.OnnxWriter;
 import dev.streammod.models.testing.ColourStatsModel;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The second-opinion cascade through the real parts: the colour-statistics model at 64x64 (version
  * 1) decides first; frames it flags go to the same model at 32x32 (version 2, its own shared
- * batcher and its own decode of the segment). Red segments are asked about and confirmed; neutral
- * segments never reach the second model.
+ * batcher and its own decode of the segment). Red segments are asked about and confirmed, and carry
+ * their deciding frame as a thumbnail; neutral segments never reach the second model and carry none.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CascadePipelineIT {
@@ -47,6 +50,8 @@ class CascadePipelineIT {
                 .set("cascade.model", ColourStatsModel.NAME)
                 .set("cascade.version", "2")
                 .set("cascade.mode", "confirm")
+                .set("evidence.enabled", "true")
+                .set("evidence.max-dimension", "160")
                 .start();
         VerdictTally tally = pipeline.publishSyntheticStreams(STREAMS, SEGMENTS_PER_STREAM)) {
       RunningPipeline.awaitVerdicts(tally, (long) STREAMS * SEGMENTS_PER_STREAM, Duration.ofMinutes(3));
@@ -70,10 +75,20 @@ class CascadePipelineIT {
             assertThat(v.getSecondScores().get("red")).as(where).isGreaterThan(0.8f);
             assertThat(v.getSecondRule()).as(where).isEqualTo("red-block");
             assertThat(v.getSecondError()).as(where).isNull();
+            // The deciding frame as a thumbnail: 320x240 fitted into 160, the red scene.
+            assertThat(v.getEvidenceError()).as(where).isNull();
+            byte[] jpeg = new byte[v.getEvidenceJpeg().remaining()];
+            v.getEvidenceJpeg().duplicate().get(jpeg);
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpeg));
+            assertThat(img.getWidth()).as(where).isEqualTo(160);
+            assertThat(img.getHeight()).as(where).isEqualTo(120);
+            int p = img.getRGB(80, 60);
+            assertThat((p >> 16) & 0xff).as(where + ": red").isGreaterThan(((p >> 8) & 0xff) + 50);
           } else {
             assertThat(v.getDecidedBy()).as(where + ": never asked").isNull();
             assertThat(v.getSecondModelName()).as(where).isNull();
             assertThat(v.getSecondFrames()).as(where).isZero();
+            assertThat(v.getEvidenceJpeg()).as(where + ": no evidence for ALLOW").isNull();
           }
         }
       }

@@ -16,7 +16,8 @@ public record JobSettings(
     @JsonProperty("stats") StatsOptions stats,
     @JsonProperty("metrics") MetricsOptions metrics,
     @JsonProperty("fetch") FetchOptions fetch,
-    @JsonProperty("cascade") CascadeOptions cascade)
+    @JsonProperty("cascade") CascadeOptions cascade,
+    @JsonProperty("evidence") EvidenceOptions evidence)
     implements Serializable {
 
   @JsonCreator
@@ -34,6 +35,7 @@ public record JobSettings(
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;
     fetch = fetch == null ? FetchOptions.disabled() : fetch;
     cascade = cascade == null ? CascadeOptions.off() : cascade;
+    evidence = evidence == null ? EvidenceOptions.off() : evidence;
     if (cascade.enabled()
         && cascade.model().equals(model.name())
         && java.util.Objects.equals(cascade.version(), model.version())) {
@@ -54,7 +56,7 @@ public record JobSettings(
     }
   }
 
-  /** Settings without the stats, metrics, fetch and cascade sections: those take their defaults. */
+  /** Settings without the stats, metrics, fetch, cascade and evidence sections: those take their defaults. */
   public JobSettings(
       KafkaSettings kafka,
       ModelSettings model,
@@ -62,16 +64,16 @@ public record JobSettings(
       BatchingOptions batching,
       RuntimeOptions job,
       Policy policy) {
-    this(kafka, model, decoder, batching, job, policy, null, null, null, null);
+    this(kafka, model, decoder, batching, job, policy, null, null, null, null, null);
   }
 
   /** The same settings with another policy. */
   public JobSettings withPolicy(Policy newPolicy) {
-    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics, fetch, cascade);
+    return new JobSettings(kafka, model, decoder, batching, job, newPolicy, stats, metrics, fetch, cascade, evidence);
   }
 
   /** All defaults. */
   public static JobSettings defaults() {
-    return new JobSettings(null, null, null, null, null, null, null, null, null, null);
+    return new JobSettings(null, null, null, null, null, null, null, null, null, null, null);
   }
 }

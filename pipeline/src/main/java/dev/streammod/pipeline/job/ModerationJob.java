@@ -83,6 +83,7 @@ public final class ModerationJob {
                         settings.fetch(),
                         settings.policy(),
                         settings.cascade(),
+                        settings.evidence().toSettings(),
                         settings.job().inFlightPerSlot(),
                         settings.job().segmentTimeoutMs())))
             .uid("moderate-segment");

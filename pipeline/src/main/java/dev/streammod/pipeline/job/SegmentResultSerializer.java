@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.pipeline.moderation.Cascade;
 import dev.streammod.pipeline.moderation.ErrorCode;
+import dev.streammod.pipeline.moderation.Evidence;
 import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
@@ -89,6 +90,7 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       out.writeBoolean(s.degraded());
       out.writeInt(s.batchSize());
       writeSecond(s.second(), out);
+      writeEvidence(s.evidence(), out);
     } else {
       Failed f = (Failed) r;
       out.writeByte(FAILED);
@@ -125,7 +127,8 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       SegmentScores scores = new SegmentScores(labels, max, frames, o, in.readLong(), worst);
       boolean degraded = in.readBoolean();
       int batchSize = in.readInt();
-      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, t, readSecond(in));
+      SecondOpinion second = readSecond(in);
+      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, t, second, readEvidence(in));
     }
     if (tag != FAILED) {
       throw new IOException("not a segment result: tag " + tag);
@@ -186,6 +189,26 @@ public final class SegmentResultSerializer extends TypeSerializerSingleton<Segme
       scores[l] = in.readFloat();
     }
     return new SecondOpinion(model, mode, decision, by, rule, asked, frame, labels, scores, in.readDouble(), readString(in));
+  }
+
+  private static void writeEvidence(Evidence e, DataOutputView out) throws IOException {
+    out.writeBoolean(e != null);
+    if (e == null) {
+      return;
+    }
+    writeBytes(e.jpeg(), out);
+    writeString(e.uri(), out);
+    out.writeInt(e.width());
+    out.writeInt(e.height());
+    out.writeLong(e.frameMs());
+    writeString(e.error(), out);
+  }
+
+  private static Evidence readEvidence(DataInputView in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    return new Evidence(readBytes(in), readString(in), in.readInt(), in.readInt(), in.readLong(), readString(in));
   }
 
   private static void writeCommon(SegmentResult r, DataOutputView out) throws IOException {

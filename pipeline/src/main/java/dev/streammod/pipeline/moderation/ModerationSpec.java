@@ -32,6 +32,7 @@ public record ModerationSpec(
     FetchOptions fetch,
     Policy policy,
     CascadeOptions cascade,
+    EvidenceSettings evidence,
     int inFlight,
     long timeoutMs)
     implements SegmentModeration.Factory {
@@ -84,7 +85,9 @@ public record ModerationSpec(
       }
       SegmentDecoder decoder = new SegmentDecoder(ModerationComponents.decoderSettings(spec.decoder, config));
       SegmentModerator.Builder builder =
-          SegmentModerator.builder(decoder, lease.batcher(), config, decodePool).policy(spec.policy);
+          SegmentModerator.builder(decoder, lease.batcher(), config, decodePool)
+              .policy(spec.policy)
+              .evidence(spec.evidence);
       int admission = spec.inFlight;
       if (spec.cascade.enabled()) {
         ModelSettings second = spec.cascade.secondModel(spec.model);
@@ -104,7 +107,9 @@ public record ModerationSpec(
                 Policy.defaultFor(secondConfig.name())),
             new SegmentDecoder(ModerationComponents.decoderSettings(spec.decoder, secondConfig)),
             secondLease.batcher());
-        // A segment asks for its second opinion while its first decode still holds its place.
+      }
+      if (spec.cascade.enabled() || spec.evidence != null) {
+        // A segment hands itself a further step while its previous one still holds its place.
         admission++;
       }
       moderator =

@@ -64,6 +64,7 @@ public final class SegmentModerator {
   private final Cascade cascade;
   private final SegmentDecoder secondDecoder;
   private final DynamicBatcher secondBatcher;
+  private final EvidenceSettings evidence;
   private final ThreadLocal<AvroCodec<VideoSegment>> codec =
       ThreadLocal.withInitial(AvroCodec::videoSegments);
 
@@ -111,6 +112,7 @@ public final class SegmentModerator {
     this.cascade = b.cascade;
     this.secondDecoder = b.secondDecoder;
     this.secondBatcher = b.secondBatcher;
+    this.evidence = b.evidence;
   }
 
   /**
@@ -191,8 +193,13 @@ public final class SegmentModerator {
     boolean degraded;
     /** The frame cap the first decode used; a second opinion decodes with the same. */
     int maxFramesUsed;
+    /** The first decode's picture size and frame times, for the evidence thumbnail. */
+    int sourceWidth;
+    int sourceHeight;
+    int rotation;
+    long[] frameTimesMicros;
     private volatile CompletableFuture<InferenceResult> inference;
-    private volatile SecondStage secondStage;
+    private volatile FairDispatcher.Task followUp;
 
     InFlight(RawRecord record) {
       this.record = record;
@@ -321,13 +328,18 @@ public final class SegmentModerator {
         return null;
       }
       maxFramesUsed = maxFrames;
-      if (cascade == null) {
+      DecodedFrames frames = (DecodedFrames) r;
+      sourceWidth = frames.sourceWidth();
+      sourceHeight = frames.sourceHeight();
+      rotation = frames.rotationDegrees();
+      frameTimesMicros = frames.timestampsMicros();
+      if (cascade == null && evidence == null) {
         payload = null; // the frames are what is kept from here on
-      } // else a second opinion may decode it again, at the second model's size
+      } // else a second opinion or the evidence decodes it again, at another size
 
       // Only an analysis can be degraded; a segment that failed to decode gets a plain ERROR.
       degraded = decision == DegradePolicy.Decision.DEGRADED && maxFrames < normal;
-      return (DecodedFrames) r;
+      return frames;
     }
 
     private CompletableFuture<?> infer(DecodedFrames frames) {
@@ -367,16 +379,90 @@ public final class SegmentModerator {
     private void scoredOrAsk(DecodedFrames frames, InferenceResult r) {
       Scored first = scored(frames, r);
       if (cascade == null || first.scores().decision() == Decision.ALLOW || result.isDone()) {
-        payload = null;
-        complete(first);
+        finish(first);
         return;
       }
-      SecondStage stage = new SecondStage(first, r.scores(), cascade.flagged(r.scores()), frames.count());
-      secondStage = stage;
+      follow(new SecondStage(first, r.scores(), cascade.flagged(r.scores()), frames.count()));
+    }
+
+    /**
+     * On the completion executor: the result, after the evidence for a flagged segment when
+     * evidence is on.
+     */
+    private void finish(Scored s) {
+      if (evidence == null || s.decision() == Decision.ALLOW || s.decidingFrame() < 0 || result.isDone()) {
+        payload = null;
+        complete(s);
+        return;
+      }
+      follow(new EvidenceStage(s));
+    }
+
+    private void finishLater(Scored s) {
       try {
-        dispatcher.submit(streamKey, stage);
+        completion.execute(() -> finish(s));
       } catch (RejectedExecutionException e) {
-        stage.rejected(e);
+        // The task is gone; see completeLater.
+      }
+    }
+
+    /** Hands a further step of this segment to a decode thread, through the dispatcher. */
+    private void follow(FairDispatcher.Task step) {
+      followUp = step;
+      try {
+        dispatcher.submit(streamKey, step);
+      } catch (RejectedExecutionException e) {
+        step.rejected(e);
+      }
+    }
+
+    /**
+     * On a decode thread: decodes the segment again at the thumbnail's size and makes the deciding
+     * frame's evidence. A failure leaves the verdict without a thumbnail, saying why; it never
+     * fails the segment.
+     */
+    private final class EvidenceStage implements FairDispatcher.Task {
+      final Scored scored;
+
+      EvidenceStage(Scored scored) {
+        this.scored = scored;
+      }
+
+      @Override
+      public CompletableFuture<?> run() {
+        try {
+          if (!result.isDone()) {
+            completeLater(scored.withEvidence(make()));
+          }
+        } catch (RuntimeException | Error e) {
+          completeLater(scored.withEvidence(Evidence.failed("making the evidence failed: " + e)));
+        }
+        return CompletableFuture.completedFuture(null);
+      }
+
+      private Evidence make() {
+        boolean quarterTurn = rotation % 180 != 0;
+        int[] size =
+            evidence.thumbnailSize(quarterTurn ? sourceHeight : sourceWidth, quarterTurn ? sourceWidth : sourceHeight);
+        SegmentDecoder thumbnails = new SegmentDecoder(decoder.settings().toBuilder().size(size[0], size[1]).build());
+        DecodeResult d = thumbnails.decode(segment.getInitSegment(), payload, segment.getContainer(), maxFramesUsed);
+        payload = null;
+        if (d instanceof DecodeFailure f) {
+          return Evidence.failed("decoding the segment again for its thumbnail failed: " + f.message());
+        }
+        DecodedFrames frames = (DecodedFrames) d;
+        int frame = scored.decidingFrame();
+        if (frame >= frames.count()) {
+          return Evidence.failed(
+              "decoding the segment again for its thumbnail gave " + frames.count() + " frames, not frame " + frame);
+        }
+        long frameMs = frames.timestampMicros(frame) / 1000;
+        return Evidence.of(frames.rgb(), frames.frameOffset(frame), frames.width(), frames.height(), frameMs, evidence, id);
+      }
+
+      @Override
+      public void rejected(RejectedExecutionException e) {
+        completeLater(scored.withEvidence(Evidence.failed("the decode executor refused the evidence: " + e)));
       }
     }
 
@@ -408,7 +494,6 @@ public final class SegmentModerator {
           }
           DecodeResult d =
               secondDecoder.decode(segment.getInitSegment(), payload, segment.getContainer(), maxFramesUsed);
-          payload = null;
           if (d instanceof DecodeFailure f) {
             unavailable("decoding the segment again for the second model failed: " + f.message());
             return none;
@@ -435,11 +520,11 @@ public final class SegmentModerator {
           return f.handleAsync(
               (r, err) -> {
                 if (err == null) {
-                  complete(first.withSecond(cascade.combine(firstScores, flagged, r.scores(), millis())));
+                  finish(first.withSecond(cascade.combine(firstScores, flagged, r.scores(), millis())));
                 } else if (!result.isDone()) {
                   Throwable cause =
                       err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                  complete(first.withSecond(unavailableOpinion("the second model failed: " + cause.getMessage())));
+                  finish(first.withSecond(unavailableOpinion("the second model failed: " + cause.getMessage())));
                 }
                 return null;
               },
@@ -460,7 +545,7 @@ public final class SegmentModerator {
       }
 
       private void unavailable(String reason) {
-        completeLater(first.withSecond(unavailableOpinion(reason)));
+        finishLater(first.withSecond(unavailableOpinion(reason)));
       }
 
       private SecondOpinion unavailableOpinion(String reason) {
@@ -496,9 +581,9 @@ public final class SegmentModerator {
         return;
       }
       dispatcher.withdraw(streamKey, this);
-      SecondStage stage = secondStage;
-      if (stage != null) {
-        dispatcher.withdraw(streamKey, stage);
+      FairDispatcher.Task step = followUp;
+      if (step != null) {
+        dispatcher.withdraw(streamKey, step);
       }
       CompletableFuture<InferenceResult> queued = inference;
       if (queued != null) {
@@ -553,6 +638,7 @@ public final class SegmentModerator {
     private Cascade cascade;
     private SegmentDecoder secondDecoder;
     private DynamicBatcher secondBatcher;
+    private EvidenceSettings evidence;
     private Admission admission = Admission.unlimited();
     private DegradePolicy degrade = DegradePolicy.off();
     private LongSupplier wallClockMs = System::currentTimeMillis;
@@ -599,6 +685,15 @@ public final class SegmentModerator {
       this.cascade = cascade;
       this.secondDecoder = Objects.requireNonNull(secondDecoder, "secondDecoder");
       this.secondBatcher = Objects.requireNonNull(secondBatcher, "secondBatcher");
+      return this;
+    }
+
+    /**
+     * Evidence for REVIEW and BLOCK segments: the deciding frame decoded again as a thumbnail.
+     * Default: none (null).
+     */
+    public Builder evidence(EvidenceSettings evidence) {
+      this.evidence = evidence;
       return this;
     }
 

@@ -76,7 +76,8 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
   /**
    * A segment analysed: its scores over the sampled frames, whether it was sampled in degraded
    * mode, the frames in the largest inference batch its frames ran in, and the second model's
-   * opinion when a {@link Cascade} asked for one (null otherwise).
+   * opinion when a {@link Cascade} asked for one, and the deciding frame's {@link Evidence} when
+   * evidence is on and the segment is flagged (each null otherwise).
    */
   record Scored(
       SegmentId id,
@@ -86,7 +87,8 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
       int batchSize,
       long fetchedBytes,
       Timings timings,
-      SecondOpinion second)
+      SecondOpinion second,
+      Evidence evidence)
       implements SegmentResult {
     public Scored {
       Objects.requireNonNull(id, "id");
@@ -104,7 +106,7 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
         int batchSize,
         long fetchedBytes,
         Timings timings) {
-      this(id, model, scores, degraded, batchSize, fetchedBytes, timings, null);
+      this(id, model, scores, degraded, batchSize, fetchedBytes, timings, null, null);
     }
 
     /** The segment's decision: the second opinion's when there is one, else the frame rules'. */
@@ -114,12 +116,22 @@ public sealed interface SegmentResult permits SegmentResult.Scored, SegmentResul
 
     /** The same result with a second opinion. */
     public Scored withSecond(SecondOpinion opinion) {
-      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, timings, opinion);
+      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, timings, opinion, evidence);
+    }
+
+    /** The same result with the deciding frame's evidence. */
+    public Scored withEvidence(Evidence e) {
+      return new Scored(id, model, scores, degraded, batchSize, fetchedBytes, timings, second, e);
+    }
+
+    /** Index of the frame that decided: the second opinion's when it decided on one. */
+    public int decidingFrame() {
+      return second != null && second.frame() >= 0 ? second.frame() : scores.worstFrame();
     }
 
     @Override
     public String toString() {
-      return "Scored{" + id + " " + scores + (degraded ? " degraded" : "") + (second == null ? "" : ", second: " + second) + "}";
+      return "Scored{" + id + " " + scores + (degraded ? " degraded" : "") + (second == null ? "" : ", second: " + second) + (evidence == null ? "" : ", evidence: " + evidence) + "}";
     }
   }
 

@@ -68,6 +68,14 @@ public final class Verdicts {
           .setSecondRule(second.rule())
           .setSecondError(second.error());
     }
+    Evidence evidence = sc.evidence();
+    if (evidence != null) {
+      v.setEvidenceJpeg(evidence.jpeg() == null ? null : ByteBuffer.wrap(evidence.jpeg()))
+          .setEvidenceUri(evidence.uri())
+          .setEvidenceWidth(evidence.width())
+          .setEvidenceHeight(evidence.height())
+          .setEvidenceError(evidence.error());
+    }
     if (escalated.escalated()) {
       v.setEscalation(escalated.reason()).setEscalationSequences(asList(escalated.sequences()));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.pipeline.moderation.Cascade;
 import dev.streammod.pipeline.moderation.ErrorCode;
+import dev.streammod.pipeline.moderation.Evidence;
 import dev.streammod.pipeline.moderation.SegmentResult;
 import dev.streammod.pipeline.moderation.SegmentResult.Failed;
 import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
@@ -75,6 +76,10 @@ class SegmentResultSerializerTest {
                 12.5,
                 null));
     assertThat(roundTrip(withSecond)).isEqualTo(withSecond);
+    Scored withEvidence = withSecond.withEvidence(new Evidence(new byte[] {(byte) 0xFF, (byte) 0xD8, 1}, null, 160, 90, 2000, null));
+    assertThat(roundTrip(withEvidence)).isEqualTo(withEvidence);
+    Scored noEvidence = s.withEvidence(Evidence.failed("refused"));
+    assertThat(roundTrip(noEvidence)).isEqualTo(noEvidence);
   }
 
   @Test

@@ -27,7 +27,7 @@ class ModerationSpecTest {
     JobSettings s =
         SettingsLoader.loadText(
             "", "test", Map.of("model.repository", repository.toString(), "model.name", ColourStatsModel.NAME));
-    return new ModerationSpec(s.model(), s.decoder(), s.batching(), s.fetch(), s.policy(), s.cascade(), 4, 10_000);
+    return new ModerationSpec(s.model(), s.decoder(), s.batching(), s.fetch(), s.policy(), s.cascade(), null, 4, 10_000);
   }
 
   @Test
@@ -59,7 +59,7 @@ class ModerationSpecTest {
   void aBoundOrTimeoutBelowOneIsRefused() {
     ModerationSpec s = spec();
     assertThatThrownBy(
-            () -> new ModerationSpec(s.model(), s.decoder(), s.batching(), s.fetch(), s.policy(), s.cascade(), 0, 1))
+            () -> new ModerationSpec(s.model(), s.decoder(), s.batching(), s.fetch(), s.policy(), s.cascade(), null, 0, 1))
         .hasMessageContaining("inFlight and timeoutMs must be >= 1, got 0 and 1");
   }
 }

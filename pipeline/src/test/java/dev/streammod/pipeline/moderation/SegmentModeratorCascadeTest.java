@@ -103,6 +103,28 @@ class SegmentModeratorCascadeTest {
     }
   }
 
+  @Test
+  void aFlaggedSegmentCarriesItsDecidingFrameAsAThumbnailAndAnAllowedOneNone() throws Exception {
+    SegmentModerator m =
+        SegmentModerator.builder(TestSegments.keyframeDecoder(), first.batcher(), first.config(), pool)
+            .policy(Policy.colourStatsDefault())
+            .evidence(new EvidenceSettings(160, 16_384, null))
+            .build();
+    Scored blocked = moderate(m, red);
+    assertThat(blocked.decision()).isEqualTo(Decision.BLOCK);
+    Evidence e = blocked.evidence();
+    assertThat(e.error()).isNull();
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(e.jpeg()));
+    assertThat(img.getWidth()).as("320x240 fitted into 160").isEqualTo(160);
+    assertThat(img.getHeight()).isEqualTo(120);
+    int p = img.getRGB(80, 60);
+    assertThat((p >> 16) & 0xff).as("the red scene").isGreaterThan((p >> 8) & 0xff);
+    assertThat(e.frameMs() * 1000).isEqualTo(blocked.scores().worstFrameOffsetMs() * 1000);
+    assertThat(e.jpeg().length).isLessThanOrEqualTo(16_384);
+
+    assertThat(moderate(m, neutral).evidence()).isNull();
+  }
+
   private SegmentModerator moderator(Cascade.Mode mode, float[] secondSays) {
     second = new DynamicBatcher(new FixedModel(secondSays), BatcherSettings.builder().build());
     Policy rules = Policy.colourStatsDefault();
