@@ -8,6 +8,14 @@ import dev.streammod.decoders.SamplingPolicy;
 import dev.streammod.decoders.SegmentDecoder;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.models.ModelConfig;
+import dev.streammod.connectors.avro.Decision;
+import dev.streammod.models.io.AtomicFiles;
+import dev.streammod.pipeline.moderation.Cascade;
+import dev.streammod.pipeline.moderation.Evidence;
+import dev.streammod.pipeline.moderation.EvidenceSettings;
+import dev.streammod.pipeline.moderation.SecondOpinion;
+import dev.streammod.pipeline.moderation.SegmentResult;
+import dev.streammod.pipeline.moderation.SegmentResult.ModelRef;
 import dev.streammod.pipeline.moderation.SegmentScores;
 import dev.streammod.pipeline.policy.Policy;
 import dev.streammod.pipeline.policy.PolicyOutcome;
@@ -43,21 +51,69 @@ public final class Classifier {
       long worstFrameMs,
       PolicyOutcome outcome,
       String errorCode,
-      String errorMessage) {
+      String errorMessage,
+      SecondOpinion second,
+      Evidence evidence) {
     public boolean failed() {
       return errorCode != null;
     }
+
+    /** The decision: the second opinion's when there is one, else the first model's rules'. */
+    public Decision decision() {
+      return second != null ? second.decision() : outcome.decision();
+    }
   }
+
+  /** A second model for a cascade, with what it needs to see the flagged frames. */
+  public record SecondModel(InferenceEngine engine, Cascade.Mode mode, Policy policy) {}
 
   private final InferenceEngine engine;
   private final ModelConfig model;
   private final SegmentDecoder decoder;
   private final SegmentScores.Scoring scoring;
+  private final InferenceEngine secondEngine;
+  private final Cascade cascade;
+  private final SegmentDecoder secondDecoder;
+  private final EvidenceSettings evidence;
 
   public Classifier(InferenceEngine engine, Policy policy, SamplingPolicy sampling, int maxFrames) {
+    this(engine, policy, sampling, maxFrames, null, null);
+  }
+
+  /**
+   * @param second a second opinion on flagged frames; null for none
+   * @param evidence where REVIEW and BLOCK files' deciding frames are written as JPEG thumbnails
+   *     ({@code <directory>/<file name>.jpg}); null for none
+   */
+  public Classifier(
+      InferenceEngine engine,
+      Policy policy,
+      SamplingPolicy sampling,
+      int maxFrames,
+      SecondModel second,
+      EvidenceSettings evidence) {
     this.engine = engine;
     this.model = engine.config();
     this.scoring = new SegmentScores.Scoring(model.name(), model.labels(), policy);
+    this.evidence = evidence;
+    if (second == null) {
+      this.secondEngine = null;
+      this.cascade = null;
+      this.secondDecoder = null;
+    } else {
+      ModelConfig c = second.engine().config();
+      this.secondEngine = second.engine();
+      this.cascade =
+          new Cascade(
+              second.mode(),
+              policy.bind(model.labels(), model.name()),
+              new ModelRef(c.name(), c.version()),
+              c.labels(),
+              second.policy());
+      this.secondDecoder =
+          new SegmentDecoder(
+              DecoderSettings.builder().width(c.width()).height(c.height()).sampling(sampling).maxFrames(maxFrames).build());
+    }
     this.decoder =
         new SegmentDecoder(
             DecoderSettings.builder()
@@ -98,7 +154,21 @@ public final class Classifier {
       return error(file, "image", "UNREADABLE_IMAGE", file + " is not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
     }
     byte[] rgb = rgbAtModelSize(image, model.width(), model.height());
-    return scored(file, "image", rgb, 1, new long[] {0});
+    BufferedImage source = image;
+    return scored(
+        file,
+        "image",
+        rgb,
+        1,
+        new long[] {0},
+        (flagged, w, h) -> {
+          byte[] all = rgbAtModelSize(source, w, h);
+          return all; // one frame: the flagged frame is frame 0
+        },
+        frame -> {
+          int[] size = evidence.thumbnailSize(source.getWidth(), source.getHeight());
+          return Evidence.of(rgbAtModelSize(source, size[0], size[1]), 0, size[0], size[1], 0, inline(), id(file));
+        });
   }
 
   private Result classifyVideo(Path file, byte[] bytes) {
@@ -108,10 +178,56 @@ public final class Classifier {
     }
     DecodedFrames frames = (DecodedFrames) r;
     long[] micros = java.util.Arrays.copyOf(frames.timestampsMicros(), frames.count());
-    return scored(file, "video", frames.rgb(), frames.count(), micros);
+    return scored(
+        file,
+        "video",
+        frames.rgb(),
+        frames.count(),
+        micros,
+        (flagged, w, h) -> {
+          DecodeResult again = secondDecoder.decode(bytes, null);
+          if (!(again instanceof DecodedFrames af) || af.count() != frames.count()) {
+            throw new IllegalStateException("decoding " + file + " again at " + w + "x" + h + " did not give the same frames");
+          }
+          int fb = af.frameBytes();
+          byte[] rgb = new byte[flagged.length * fb];
+          for (int i = 0; i < flagged.length; i++) {
+            System.arraycopy(af.rgb(), af.frameOffset(flagged[i]), rgb, i * fb, fb);
+          }
+          return rgb;
+        },
+        frame -> {
+          int[] size = evidence.thumbnailSize(frames.sourceWidth(), frames.sourceHeight());
+          SegmentDecoder thumbs = new SegmentDecoder(decoder.settings().toBuilder().size(size[0], size[1]).build());
+          DecodeResult again = thumbs.decode(bytes, null);
+          if (!(again instanceof DecodedFrames tf) || frame >= tf.count()) {
+            return Evidence.failed("decoding " + file + " again for its thumbnail did not give frame " + frame);
+          }
+          return Evidence.of(
+              tf.rgb(), tf.frameOffset(frame), tf.width(), tf.height(), tf.timestampMicros(frame) / 1000, inline(), id(file));
+        });
   }
 
-  private Result scored(Path file, String kind, byte[] rgb, int count, long[] timestampsMicros) {
+  /** The flagged frames' pixels at the second model's size, packed. */
+  private interface SecondFrames {
+    byte[] at(int[] flagged, int width, int height);
+  }
+
+  /** The deciding frame as evidence. */
+  private interface Thumbnail {
+    Evidence of(int frame);
+  }
+
+  private EvidenceSettings inline() {
+    return new EvidenceSettings(evidence.maxDimension(), evidence.maxBytes(), null);
+  }
+
+  private static SegmentResult.SegmentId id(Path file) {
+    return new SegmentResult.SegmentId(file.getFileName().toString(), 0, null, -1, -1, 0);
+  }
+
+  private Result scored(
+      Path file, String kind, byte[] rgb, int count, long[] timestampsMicros, SecondFrames secondFrames, Thumbnail thumbnail) {
     float[][] perFrame;
     try {
       perFrame = engine.infer(rgb, 0, count);
@@ -119,9 +235,36 @@ public final class Classifier {
       return error(file, kind, "INFERENCE_FAILED", e.getMessage());
     }
     SegmentScores scores = scoring.score(perFrame, timestampsMicros);
+    SecondOpinion second = null;
+    if (cascade != null && scores.decision() != Decision.ALLOW) {
+      long start = System.nanoTime();
+      int[] flagged = cascade.flagged(perFrame);
+      try {
+        ModelConfig c = secondEngine.config();
+        float[][] answers = secondEngine.infer(secondFrames.at(flagged, c.width(), c.height()), 0, flagged.length);
+        second = cascade.combine(perFrame, flagged, answers, (System.nanoTime() - start) / 1e6);
+      } catch (RuntimeException e) {
+        second = cascade.unavailable(scores.decision(), flagged.length, e.getMessage(), (System.nanoTime() - start) / 1e6);
+      }
+    }
+    Decision decision = second != null ? second.decision() : scores.decision();
+    Evidence e = null;
+    if (evidence != null && decision != Decision.ALLOW) {
+      int frame = second != null && second.frame() >= 0 ? second.frame() : scores.worstFrame();
+      e = thumbnail.of(frame);
+      if (e.jpeg() != null) {
+        Path out = evidence.directory().resolve(file.getFileName() + ".jpg");
+        try {
+          AtomicFiles.write(out, e.jpeg());
+          e = new Evidence(null, out.toUri().toString(), e.width(), e.height(), e.frameMs(), null);
+        } catch (IOException ex) {
+          e = Evidence.failed("writing " + out + " failed: " + ex);
+        }
+      }
+    }
     return new Result(
         file, kind, count, toMillis(timestampsMicros), scores.asMap(), scores.topLabel(), scores.topScore(),
-        scores.worstFrameOffsetMs(), scores.outcome(), null, null);
+        scores.worstFrameOffsetMs(), scores.outcome(), null, null, second, e);
   }
 
   private static long[] toMillis(long[] micros) {
@@ -158,6 +301,6 @@ public final class Classifier {
   }
 
   private Result error(Path file, String kind, String code, String message) {
-    return new Result(file, kind, 0, new long[0], Map.of(), null, 0f, -1, null, code, message);
+    return new Result(file, kind, 0, new long[0], Map.of(), null, 0f, -1, null, code, message, null, null);
   }
 }

@@ -8,6 +8,8 @@ import dev.streammod.models.ExecutionDevice;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.models.ModelArtifact;
 import dev.streammod.cli.classify.Classifier;
+import dev.streammod.pipeline.moderation.Cascade;
+import dev.streammod.pipeline.moderation.EvidenceSettings;
 import dev.streammod.pipeline.policy.Policy;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +55,28 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per line.")
   boolean json;
 
+  @Option(
+      names = "--second-opinion",
+      paramLabel = "MODEL",
+      description =
+          "A second model for the frames the first model's rules flag (REVIEW or BLOCK), judged by the"
+              + " policy shipped for it, e.g. nsfw-inception-v3.")
+  String secondModel;
+
+  @Option(
+      names = "--cascade-mode",
+      defaultValue = "confirm",
+      description =
+          "confirm (BLOCK only when both models block, otherwise REVIEW) or veto (the second model"
+              + " decides the flagged frames); default ${DEFAULT-VALUE}.")
+  String cascadeMode;
+
+  @Option(
+      names = "--evidence",
+      paramLabel = "DIR",
+      description = "Write the deciding frame of each REVIEW or BLOCK file to DIR/<file name>.jpg (at most 320 px, 32 KiB).")
+  Path evidenceDir;
+
   @Override
   public Integer call() {
     ModelArtifact artifact = ModelLocator.resolve(repository, model, null);
@@ -61,10 +85,30 @@ final class ClassifyCommand implements Callable<Integer> {
     ExecutionDevice dev = ExecutionDevice.valueOf(device.toUpperCase(Locale.ROOT));
     ObjectMapper mapper = new ObjectMapper();
     int failures = 0;
-    try (InferenceEngine engine =
-        InferenceEngine.open(artifact, EngineOptions.builder().device(dev).build())) {
+    Cascade.Mode mode;
+    try {
+      mode = Cascade.Mode.valueOf(cascadeMode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--cascade-mode must be confirm or veto, got '" + cascadeMode + "'");
+    }
+    ModelArtifact secondArtifact = secondModel == null ? null : ModelLocator.resolve(repository, secondModel, null);
+    EvidenceSettings evidence =
+        evidenceDir == null ? null : new EvidenceSettings(320, 32 * 1024, evidenceDir.toAbsolutePath());
+    try (InferenceEngine engine = InferenceEngine.open(artifact, EngineOptions.builder().device(dev).build());
+        InferenceEngine second =
+            secondArtifact == null
+                ? null
+                : InferenceEngine.open(secondArtifact, EngineOptions.builder().device(dev).build())) {
       Classifier classifier =
-          new Classifier(engine, policy, SamplingPolicy.parse(sampling), maxFrames);
+          new Classifier(
+              engine,
+              policy,
+              SamplingPolicy.parse(sampling),
+              maxFrames,
+              second == null
+                  ? null
+                  : new Classifier.SecondModel(second, mode, Policy.defaultFor(secondArtifact.config().name())),
+              evidence);
       for (Path f : files) {
         Classifier.Result r = classifier.classify(f);
         if (r.failed()) {
@@ -100,8 +144,26 @@ final class ClassifyCommand implements Callable<Integer> {
     o.put("top_label", r.topLabel());
     o.put("top_score", r.topScore());
     o.put("worst_frame_ms", r.worstFrameMs());
-    o.put("decision", r.outcome().decision().name());
+    o.put("decision", r.decision().name());
     o.put("rule", r.outcome().rule());
+    if (r.second() != null) {
+      ObjectNode so = o.putObject("second_opinion");
+      so.put("model", r.second().model().name());
+      so.put("model_version", r.second().model().version());
+      so.put("mode", r.second().mode().name().toLowerCase(Locale.ROOT));
+      so.put("decided_by", r.second().decidedBy().name());
+      so.put("rule", r.second().rule());
+      so.put("frames", r.second().framesAsked());
+      ObjectNode ss = so.putObject("scores");
+      r.second().scoreMap().forEach(ss::put);
+      if (r.second().error() != null) {
+        so.put("error", r.second().error());
+      }
+    }
+    if (r.evidence() != null) {
+      o.put(r.evidence().error() == null ? "evidence" : "evidence_error",
+          r.evidence().error() == null ? r.evidence().uri() : r.evidence().error());
+    }
     return o.toString();
   }
 
@@ -112,9 +174,10 @@ final class ClassifyCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append(r.file())
         .append(": ")
-        .append(r.outcome().decision())
+        .append(r.decision())
         .append(" (")
         .append(r.outcome().rule())
+        .append(r.second() == null ? "" : "; " + r.second().model().name() + " " + r.second().decidedBy())
         .append(") top ")
         .append(r.topLabel())
         .append(String.format(Locale.ROOT, " %.4f", r.topScore()))
@@ -122,6 +185,16 @@ final class ClassifyCommand implements Callable<Integer> {
     r.scores().forEach((k, v) -> sb.append(' ').append(k).append(String.format(Locale.ROOT, "=%.4f", v)));
     if (r.kind().equals("video")) {
       sb.append(" | frames ").append(r.framesSampled());
+    }
+    if (r.second() != null) {
+      sb.append(" | second opinion:");
+      r.second().scoreMap().forEach((k, v) -> sb.append(' ').append(k).append(String.format(Locale.ROOT, "=%.4f", v)));
+      if (r.second().error() != null) {
+        sb.append(" error: ").append(r.second().error());
+      }
+    }
+    if (r.evidence() != null) {
+      sb.append(" | evidence ").append(r.evidence().error() == null ? r.evidence().uri() : "none: " + r.evidence().error());
     }
     return sb.toString();
   }

@@ -11,6 +11,8 @@ import dev.streammod.models.EngineOptions;
 import dev.streammod.models.ExecutionDevice;
 import dev.streammod.models.InferenceEngine;
 import dev.streammod.models.testing.ColourStatsModel;
+import dev.streammod.pipeline.moderation.Cascade;
+import dev.streammod.pipeline.moderation.EvidenceSettings;
 import dev.streammod.pipeline.policy.Policy;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -69,6 +71,48 @@ class ClassifierTest {
     assertThat(r.scores()).containsOnlyKeys("neutral", "red");
     assertThat(r.outcome().decision()).isEqualTo(Decision.BLOCK);
     assertThat(r.outcome().rule()).isEqualTo("red-block");
+  }
+
+  @Test
+  void aSecondOpinionAndEvidenceForFlaggedFilesOnly() throws Exception {
+    Path evidence = dir.resolve("evidence");
+    try (InferenceEngine second =
+        InferenceEngine.open(
+            ModelArtifact.load(ColourStatsModel.write(dir.resolve("second"), 32, 32)),
+            EngineOptions.builder().device(ExecutionDevice.CPU).build())) {
+      Classifier cascade =
+          new Classifier(
+              engine,
+              Policy.colourStatsDefault(),
+              SamplingPolicy.keyframes(),
+              8,
+              new Classifier.SecondModel(second, Cascade.Mode.CONFIRM, Policy.colourStatsDefault()),
+              new EvidenceSettings(160, 16_384, evidence));
+
+      Classifier.Result red = cascade.classify(image("red2.png", new Color(230, 30, 30), 640, 480, "png"));
+      assertThat(red.decision()).isEqualTo(Decision.BLOCK);
+      assertThat(red.second().decidedBy()).isEqualTo(Cascade.DecidedBy.BOTH);
+      assertThat(red.second().framesAsked()).isEqualTo(1);
+      Path thumb = evidence.resolve("red2.png.jpg");
+      assertThat(red.evidence().uri()).isEqualTo(thumb.toUri().toString());
+      BufferedImage t = ImageIO.read(thumb.toFile());
+      assertThat(t.getWidth()).isEqualTo(160);
+      assertThat(t.getHeight()).isEqualTo(120);
+
+      byte[] ts = SyntheticSegments.h264TransportStream(SceneKind.RED, 320, 240, 15, 2.0, 3, 0);
+      Path video = dir.resolve("red-video.ts");
+      Files.write(video, ts);
+      Classifier.Result v = cascade.classify(video);
+      assertThat(v.decision()).isEqualTo(Decision.BLOCK);
+      assertThat(v.second().framesAsked()).isEqualTo(2);
+      assertThat(ImageIO.read(evidence.resolve("red-video.ts.jpg").toFile()).getWidth()).isEqualTo(160);
+
+      Classifier.Result grey = cascade.classify(image("grey2.png", new Color(128, 128, 128), 64, 64, "png"));
+      assertThat(grey.decision()).isEqualTo(Decision.ALLOW);
+      assertThat(grey.second()).isNull();
+      assertThat(grey.evidence()).isNull();
+      assertThat(evidence.resolve("grey2.png.jpg")).doesNotExist();
+    }
   }
 
   @Test
