@@ -95,6 +95,29 @@
     return svg;
   }
 
+  /** The newest flagged verdict: its decision and sequence, and its thumbnail (same origin). */
+  function flagCell(tr, r) {
+    const td = cell(tr, '', 'flagcell');
+    const lf = r.last_flag;
+    if (!lf) return;
+    if (lf.thumbnail) {
+      const url = new URL('/api/evidence', window.location.origin);
+      url.searchParams.set('stream', r.id);
+      url.searchParams.set('seq', String(lf.sequence));
+      if (token) url.searchParams.set('token', token);
+      const img = document.createElement('img');
+      img.className = 'thumb';
+      img.alt = lf.decision + ' #' + lf.sequence;
+      img.src = url.pathname + url.search;
+      td.appendChild(img);
+    }
+    const label = document.createElement('span');
+    label.className = 'flag ' + String(lf.decision).toLowerCase();
+    text(label, lf.decision + ' #' + lf.sequence);
+    td.appendChild(label);
+    if (lf.at_ms > 0) td.title = new Date(lf.at_ms).toISOString();
+  }
+
   function renderTable(page) {
     const body = $('rows');
     const frag = document.createDocumentFragment();
@@ -123,6 +146,7 @@
       cell(tr, r.errors, 'num' + (r.errors > 0 ? ' bad' : ''));
       const seen = cell(tr, r.last_seen_ms > 0 ? ago(page.generated_at_ms - r.last_seen_ms) : '–', 'num');
       if (r.last_seen_ms > 0) seen.title = new Date(r.last_seen_ms).toISOString();
+      flagCell(tr, r);
       frag.appendChild(tr);
     }
     body.replaceChildren(frag);

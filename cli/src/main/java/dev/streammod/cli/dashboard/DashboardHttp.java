@@ -31,17 +31,18 @@ import java.util.function.Supplier;
  * </ul>
  *
  * With a token, the page and the API answer 401 unless the request carries it ({@code
- * Authorization: Bearer <token>}, {@code X-Dashboard-Token} or {@code ?token=}); the two assets
- * are constant files from the jar and hold no data, so they are served to anyone who can connect.
- * Bound to a loopback address, requests must name a loopback host (DNS-rebinding guard). Stream
- * ids are data: the page only ever writes them with {@code textContent}, and a strict
+ * Authorization: Bearer <token>}, {@code X-Dashboard-Token} or {@code ?token=}); the two assets are
+ * constant files from the jar and hold no data, so they are served to anyone who can connect. Bound
+ * to a loopback address, requests must name a loopback host (DNS-rebinding guard). Stream ids are
+ * data: the page only ever writes them with {@code textContent}, and a strict
  * Content-Security-Policy forbids inline script.
  */
 public final class DashboardHttp implements AutoCloseable {
   static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
           + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-  private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+  private static final Set<String> LOOPBACK_HOSTS =
+      Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
   /**
    * @param bind address to listen on; 127.0.0.1 by default
@@ -73,7 +74,8 @@ public final class DashboardHttp implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.status = status == null ? Map::of : status;
     this.loopback = isLoopback(options.bind());
-    this.tokenBytes = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
+    this.tokenBytes =
+        options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
     for (String name : List.of("index.html", "dashboard.js", "dashboard.css")) {
       assets.put(name, resource("dashboard/" + name));
     }
@@ -86,18 +88,26 @@ public final class DashboardHttp implements AutoCloseable {
               config.jetty.port = options.port();
               config.routes.before(this::guard);
               config.routes.get("/", ctx -> asset(ctx, "index.html", "text/html; charset=utf-8"));
-              config.routes.get("/assets/dashboard.js", ctx -> asset(ctx, "dashboard.js", "text/javascript; charset=utf-8"));
-              config.routes.get("/assets/dashboard.css", ctx -> asset(ctx, "dashboard.css", "text/css; charset=utf-8"));
+              config.routes.get(
+                  "/assets/dashboard.js",
+                  ctx -> asset(ctx, "dashboard.js", "text/javascript; charset=utf-8"));
+              config.routes.get(
+                  "/assets/dashboard.css",
+                  ctx -> asset(ctx, "dashboard.css", "text/css; charset=utf-8"));
               config.routes.get("/favicon.ico", ctx -> ctx.status(204));
               config.routes.get("/api/streams", this::streams);
               config.routes.get("/api/summary", this::summary);
-              config.routes.exception(Denied.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-              config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              config.routes.get("/api/evidence", this::evidence);
+              config.routes.exception(
+                  Denied.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+              config.routes.exception(
+                  IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             });
   }
 
   /** Starts serving; {@link #port()} tells the port when 0 was asked for. */
-  public static DashboardHttp start(Options options, StatsStore store, Supplier<Map<String, Object>> status) {
+  public static DashboardHttp start(
+      Options options, StatsStore store, Supplier<Map<String, Object>> status) {
     DashboardHttp h = new DashboardHttp(options, store, status);
     h.app.start();
     return h;
@@ -118,6 +128,25 @@ public final class DashboardHttp implements AutoCloseable {
     return "http://" + host + ":" + port() + "/";
   }
 
+  /**
+   * The newest flagged thumbnail of one stream, same-origin only: {@code stream} is looked up,
+   * never used in a path; only bytes that start as a JPEG are served, as image/jpeg with nosniff.
+   */
+  private void evidence(io.javalin.http.Context ctx) {
+    String stream = ctx.queryParam("stream");
+    if (stream == null || stream.isEmpty()) {
+      throw new IllegalArgumentException("stream must be given: /api/evidence?stream=ID");
+    }
+    byte[] jpeg = store.evidence(stream).orElse(null);
+    if (jpeg == null) {
+      error(ctx, 404, "no evidence thumbnail for that stream");
+      return;
+    }
+    // Its URL names the flag's sequence, so it may be kept a while.
+    ctx.header("Cache-Control", "private, max-age=600");
+    ctx.contentType("image/jpeg").result(jpeg);
+  }
+
   private void guard(Context ctx) {
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Referrer-Policy", "no-referrer");
@@ -132,7 +161,8 @@ public final class DashboardHttp implements AutoCloseable {
       return;
     }
     String given = tokenOf(ctx);
-    if (given == null || !MessageDigest.isEqual(tokenBytes, given.getBytes(StandardCharsets.UTF_8))) {
+    if (given == null
+        || !MessageDigest.isEqual(tokenBytes, given.getBytes(StandardCharsets.UTF_8))) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"streammod dashboard\"");
       throw new Denied(401, given == null ? "token required" : "wrong token");
     }

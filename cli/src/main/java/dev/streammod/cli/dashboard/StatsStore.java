@@ -2,6 +2,7 @@ package dev.streammod.cli.dashboard;
 
 import dev.streammod.connectors.avro.Decision;
 import dev.streammod.connectors.avro.StreamStats;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -24,7 +26,35 @@ public final class StatsStore {
   /** Samples of history kept per stream at most (10 minutes of 5-second windows). */
   public static final int MAX_HISTORY = 120;
 
-  private record Entry(StreamStats latest, long[] historyEnds, double[] history) {}
+  private record Entry(StreamStats latest, long[] historyEnds, double[] history, Flag flag) {}
+
+  /** The newest flagged verdict of a stream, with its thumbnail when one came. */
+  private record Flag(long sequence, String decision, long atMs, byte[] jpeg) {
+    static Flag of(StreamStats s, Flag old) {
+      if (s.getLastFlagSequence() < 0 || (old != null && s.getLastFlagSequence() < old.sequence)) {
+        return old;
+      }
+      byte[] jpeg = null;
+      if (s.getLastFlagJpeg() != null) {
+        ByteBuffer b = s.getLastFlagJpeg().duplicate();
+        jpeg = new byte[b.remaining()];
+        b.get(jpeg);
+      } else if (old != null && old.sequence == s.getLastFlagSequence()) {
+        jpeg = old.jpeg; // sent once, with the window of the flag
+      }
+      String decision = s.getLastFlagDecision() == null ? null : s.getLastFlagDecision().toString();
+      return new Flag(
+          s.getLastFlagSequence(), decision, s.getLastFlagAtMs(), isJpeg(jpeg) ? jpeg : null);
+    }
+
+    private static boolean isJpeg(byte[] b) {
+      return b != null
+          && b.length > 3
+          && (b[0] & 0xff) == 0xFF
+          && (b[1] & 0xff) == 0xD8
+          && (b[2] & 0xff) == 0xFF;
+    }
+  }
 
   private final Map<String, Entry> streams = new ConcurrentHashMap<>();
   private final long historyMs;
@@ -56,25 +86,28 @@ public final class StatsStore {
         (id, old) -> {
           long end = s.getWindowEndMs();
           if (old == null) {
-            return new Entry(s, new long[] {end}, new double[] {s.getSegmentsPerS()});
+            return new Entry(
+                s, new long[] {end}, new double[] {s.getSegmentsPerS()}, Flag.of(s, null));
           }
           long[] ends = old.historyEnds;
           double[] values = old.history;
           long lastEnd = ends[ends.length - 1];
           if (end < lastEnd) {
-            return old;
+            // An older window's figures add nothing, but a newer flag it reports still counts.
+            Flag flag = Flag.of(s, old.flag);
+            return flag == old.flag ? old : new Entry(old.latest, ends, values, flag);
           }
           if (end == lastEnd) {
             double[] v = values.clone();
             v[v.length - 1] = s.getSegmentsPerS();
-            return new Entry(s, ends, v);
+            return new Entry(s, ends, v, Flag.of(s, old.flag));
           }
           int keep = Math.min(ends.length, MAX_HISTORY - 1);
           long[] e2 = Arrays.copyOfRange(ends, ends.length - keep, ends.length + 1);
           double[] v2 = Arrays.copyOfRange(values, values.length - keep, values.length + 1);
           e2[keep] = end;
           v2[keep] = s.getSegmentsPerS();
-          return new Entry(s, e2, v2);
+          return new Entry(s, e2, v2, Flag.of(s, old.flag));
         });
   }
 
@@ -238,7 +271,19 @@ public final class StatsStore {
         s.getLastSeenMs(),
         s.getSegmentPeriodMs(),
         s.getWindowEndMs(),
-        null);
+        null,
+        e.flag == null
+            ? null
+            : new StreamRow.LastFlag(
+                e.flag.sequence, e.flag.decision, e.flag.atMs, e.flag.jpeg != null));
+  }
+
+  /** The JPEG thumbnail of the stream's newest flagged verdict, if the dashboard holds one. */
+  public Optional<byte[]> evidence(String streamId) {
+    Entry e = streams.get(streamId);
+    return e == null || e.flag == null || e.flag.jpeg == null
+        ? Optional.empty()
+        : Optional.of(e.flag.jpeg.clone());
   }
 
   /** Adds the history to a row of the page only: 5,000 rows need none, 50 do. */
@@ -269,6 +314,7 @@ public final class StatsStore {
         r.lastSeenMs(),
         r.periodMs(),
         r.windowEndMs(),
-        h);
+        h,
+        r.lastFlag());
   }
 }

@@ -3,8 +3,8 @@ package dev.streammod.cli.dashboard;
 import java.util.Map;
 
 /**
- * One stream as the table shows it: the latest window's figures, its status and a throughput
- * history (segments/s per window, oldest first).
+ * One stream as the table shows it: the latest window's figures, its status, a throughput history
+ * (segments/s per window, oldest first) and its newest REVIEW or BLOCK verdict (null if none).
  */
 public record StreamRow(
     String id,
@@ -22,4 +22,12 @@ public record StreamRow(
     long lastSeenMs,
     long periodMs,
     long windowEndMs,
-    double[] history) {}
+    double[] history,
+    LastFlag lastFlag) {
+
+  /**
+   * The stream's newest flagged verdict; {@code thumbnail} when the dashboard holds its evidence
+   * ({@code GET /api/evidence?stream=ID}).
+   */
+  public record LastFlag(long sequence, String decision, long atMs, boolean thumbnail) {}
+}

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DashboardHttpTest {
   private static final String TOKEN = "s3cret-token";
-  private static final String NASTY_ID = "<img src=x onerror=alert(1)>\"'&<script>alert(2)</script>";
+  private static final String NASTY_ID =
+      "<img src=x onerror=alert(1)>\"'&<script>alert(2)</script>";
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient client = HttpClient.newHttpClient();
   private final AtomicLong clock = new AtomicLong(StatsStoreTest.NOW);
@@ -41,7 +42,9 @@ class DashboardHttpTest {
     store.update(StatsStoreTest.live(NASTY_ID, 0.5));
     http =
         DashboardHttp.start(
-            new DashboardHttp.Options(null, 0, TOKEN), store, () -> Map.of("feed", Map.of("status", "test")));
+            new DashboardHttp.Options(null, 0, TOKEN),
+            store,
+            () -> Map.of("feed", Map.of("status", "test")));
   }
 
   @AfterEach
@@ -50,11 +53,84 @@ class DashboardHttpTest {
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path));
     if (headers.length > 0) {
       b.headers(headers);
     }
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A JPEG the JDK writes, as evidence arrives in a stream's stats record. */
+  static byte[] jpeg() throws Exception {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(32, 24, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "jpg", out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void theNewestFlaggedThumbnailIsServedAsAJpegOnlyAndKeptAfterLaterWindows() throws Exception {
+    byte[] thumb = jpeg();
+    var flagged =
+        dev.streammod.connectors.avro.StreamStats.newBuilder(StatsStoreTest.live(NASTY_ID, 0.5))
+            .setLastFlagSequence(41)
+            .setLastFlagDecision("BLOCK")
+            .setLastFlagAtMs(StatsStoreTest.NOW - 100)
+            .setLastFlagJpeg(java.nio.ByteBuffer.wrap(thumb))
+            .build();
+    store.update(flagged);
+    var later =
+        dev.streammod.connectors.avro.StreamStats.newBuilder(flagged)
+            .setWindowStartMs(flagged.getWindowEndMs())
+            .setWindowEndMs(flagged.getWindowEndMs() + 5000)
+            .setLastFlagJpeg(null)
+            .build();
+    store.update(later);
+    String id = java.net.URLEncoder.encode(NASTY_ID, StandardCharsets.UTF_8);
+
+    HttpResponse<byte[]> r =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + http.port()
+                            + "/api/evidence?stream="
+                            + id
+                            + "&token="
+                            + TOKEN))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(r.body()).isEqualTo(thumb);
+    assertThat(get("/api/evidence?stream=" + id).statusCode())
+        .as("the token is needed")
+        .isEqualTo(401);
+    assertThat(get("/api/evidence?stream=cam-1&token=" + TOKEN).statusCode()).isEqualTo(404);
+
+    JsonNode row = null;
+    for (JsonNode n : json.readTree(get("/api/streams?token=" + TOKEN).body()).path("rows")) {
+      if (n.path("id").asText().equals(NASTY_ID)) {
+        row = n;
+      }
+    }
+    assertThat(row.path("last_flag").path("sequence").asLong()).isEqualTo(41);
+    assertThat(row.path("last_flag").path("decision").asText()).isEqualTo("BLOCK");
+    assertThat(row.path("last_flag").path("thumbnail").asBoolean()).isTrue();
+
+    var notJpeg =
+        dev.streammod.connectors.avro.StreamStats.newBuilder(later)
+            .setWindowEndMs(later.getWindowEndMs() + 5000)
+            .setLastFlagSequence(42)
+            .setLastFlagJpeg(java.nio.ByteBuffer.wrap("<html>".getBytes(StandardCharsets.UTF_8)))
+            .build();
+    store.update(notJpeg);
+    assertThat(get("/api/evidence?stream=" + id + "&token=" + TOKEN).statusCode())
+        .as("bytes that are not a JPEG are never served")
+        .isEqualTo(404);
   }
 
   @Test
@@ -70,7 +146,9 @@ class DashboardHttpTest {
       assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
       assertThat(r.body()).doesNotContain("cam-1");
       assertThat(get(path, "Authorization", "Bearer wrong").statusCode()).as(path).isEqualTo(401);
-      assertThat(get(path, "Authorization", "Bearer " + TOKEN).statusCode()).as(path).isEqualTo(200);
+      assertThat(get(path, "Authorization", "Bearer " + TOKEN).statusCode())
+          .as(path)
+          .isEqualTo(200);
       assertThat(get(path, "X-Dashboard-Token", TOKEN).statusCode()).as(path).isEqualTo(200);
       assertThat(get(path + "?token=" + TOKEN).statusCode()).as(path).isEqualTo(200);
     }
@@ -81,7 +159,8 @@ class DashboardHttpTest {
   @Test
   void streamsApiSortsFiltersAndPages() throws Exception {
     JsonNode page =
-        json.readTree(get("/api/streams?sort=segments_per_s&order=desc&size=2&token=" + TOKEN).body());
+        json.readTree(
+            get("/api/streams?sort=segments_per_s&order=desc&size=2&token=" + TOKEN).body());
     assertThat(page.path("total").asInt()).isEqualTo(3);
     assertThat(page.path("pages").asInt()).isEqualTo(2);
     assertThat(page.path("rows").get(0).path("id").asText()).isEqualTo("cam-2");
@@ -93,7 +172,9 @@ class DashboardHttpTest {
     assertThat(filtered.path("rows").get(0).path("id").asText()).isEqualTo("cam-1");
 
     JsonNode nasty = json.readTree(get("/api/streams?q=%3Cimg&token=" + TOKEN).body());
-    assertThat(nasty.path("rows").get(0).path("id").asText()).as("ids are data, returned as is").isEqualTo(NASTY_ID);
+    assertThat(nasty.path("rows").get(0).path("id").asText())
+        .as("ids are data, returned as is")
+        .isEqualTo(NASTY_ID);
   }
 
   @Test
@@ -118,7 +199,8 @@ class DashboardHttpTest {
     assertThat(DashboardHttp.CSP).contains("script-src 'self'").doesNotContain("unsafe-inline");
     assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
     // Every script of the page is a file of ours; none inline.
     assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(r.body()).find()).isFalse();
     assertThat(r.body()).doesNotContain("http://").doesNotContain("https://");
@@ -127,8 +209,12 @@ class DashboardHttpTest {
   @Test
   void pageScriptWritesDataAsTextOnly() throws Exception {
     String js = get("/assets/dashboard.js").body();
-    assertThat(js).doesNotContain("innerHTML").doesNotContain("outerHTML").doesNotContain("insertAdjacentHTML")
-        .doesNotContain("document.write").doesNotContain("eval(");
+    assertThat(js)
+        .doesNotContain("innerHTML")
+        .doesNotContain("outerHTML")
+        .doesNotContain("insertAdjacentHTML")
+        .doesNotContain("document.write")
+        .doesNotContain("eval(");
     assertThat(js).contains("textContent");
   }
 
@@ -157,10 +243,16 @@ class DashboardHttpTest {
     try (Socket s = new Socket("127.0.0.1", http.port())) {
       OutputStream out = s.getOutputStream();
       out.write(
-          ("GET /api/summary?token=" + TOKEN + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          ("GET /api/summary?token="
+                  + TOKEN
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      String status =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
       return Integer.parseInt(status.split(" ")[1]);
     }
   }

@@ -2,13 +2,13 @@ package dev.streammod.it.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streammod.connectors.AvroCodec;
-import dev.streammod.connectors.embedded.EmbeddedKafka;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.avro.StreamStats;
 import dev.streammod.cli.dashboard.Dashboard;
 import dev.streammod.cli.dashboard.DashboardHttp;
 import dev.streammod.cli.dashboard.DashboardOptions;
+import dev.streammod.connectors.AvroCodec;
+import dev.streammod.connectors.TopicAdmin;
+import dev.streammod.connectors.avro.StreamStats;
+import dev.streammod.connectors.embedded.EmbeddedKafka;
 import dev.streammod.pipeline.stats.StatsTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,21 +40,22 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The ops dashboard in headless Chromium, fed through a real broker: StreamStats records are
- * published to the stats topic as the job would, the dashboard's consumer reads them, and the
- * page shows them. Skipped, with the reason, only where no Chromium is installed.
+ * published to the stats topic as the job would, the dashboard's consumer reads them, and the page
+ * shows them. Skipped, with the reason, only where no Chromium is installed.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DashboardBrowserIT {
   private static final String TOKEN = "it-token-42";
+
   /** Would run script if the page ever parsed a stream id as HTML. */
   private static final String NASTY_ID =
       "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>&amp;";
+
   private static final Path TARGET = Path.of("target");
 
   @TempDir static Path work;
@@ -65,7 +66,9 @@ class DashboardBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Chromium.missing().isEmpty(), () -> "dashboard browser test skipped: " + Chromium.missing().orElse(""));
+    Assumptions.assumeTrue(
+        Chromium.missing().isEmpty(),
+        () -> "dashboard browser test skipped: " + Chromium.missing().orElse(""));
     kafka = EmbeddedKafka.start();
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -103,6 +106,16 @@ class DashboardBrowserIT {
           () -> publishRound(topic, ids, round.getAndIncrement()), 0, 400, TimeUnit.MILLISECONDS);
       long now = System.currentTimeMillis();
       send(topic, stats("stalled-cam", now - 1000, now, 1.0, now - 60_000, 2000));
+      // The hostile stream's newest flag, with its thumbnail: later records carry the flag without
+      // it.
+      send(
+          topic,
+          StreamStats.newBuilder(stats(NASTY_ID, now - 1000, now, 1.0, now - 200, 2000))
+              .setLastFlagSequence(41)
+              .setLastFlagDecision("BLOCK")
+              .setLastFlagAtMs(now)
+              .setLastFlagJpeg(java.nio.ByteBuffer.wrap(redJpeg()))
+              .build());
       producer.flush();
 
       driver.get(dashboard.url() + "?token=" + TOKEN);
@@ -113,8 +126,13 @@ class DashboardBrowserIT {
       } catch (org.openqa.selenium.TimeoutException e) {
         screenshot("dashboard-rows-missing.png");
         throw new AssertionError(
-            "expected " + (ids.size() + 1) + " rows (the cams and stalled-cam); the page shows "
-                + rowIds(driver) + ", the dashboard's store holds " + dashboard.store().size() + " streams",
+            "expected "
+                + (ids.size() + 1)
+                + " rows (the cams and stalled-cam); the page shows "
+                + rowIds(driver)
+                + ", the dashboard's store holds "
+                + dashboard.store().size()
+                + " streams",
             e);
       }
 
@@ -124,7 +142,8 @@ class DashboardBrowserIT {
       try {
         new WebDriverWait(driver, Duration.ofSeconds(90))
             .ignoring(StaleElementReferenceException.class)
-            .until(d -> !text("t-segments").equals(total) && !cellOf("cam-005", "seg").equals(cam5));
+            .until(
+                d -> !text("t-segments").equals(total) && !cellOf("cam-005", "seg").equals(cam5));
       } catch (org.openqa.selenium.TimeoutException e) {
         screenshot("dashboard-not-changing.png");
         throw new AssertionError(
@@ -143,12 +162,42 @@ class DashboardBrowserIT {
                 + "'",
             e);
       }
-      wait.until(d -> d.findElements(By.cssSelector("#rows tr:first-child svg.spark polyline")).size() == 1);
+      wait.until(
+          d ->
+              d.findElements(By.cssSelector("#rows tr:first-child svg.spark polyline")).size()
+                  == 1);
 
-      // The hostile id is shown as text, as is, and nothing of it ran or became an element.
+      // The hostile id is shown as text, as is, and nothing of it ran or became an element; its
+      // flag's thumbnail is the one image, loaded from the dashboard's own origin.
       assertThat(rowIds(driver)).contains(NASTY_ID);
-      assertThat(driver.findElements(By.cssSelector("#rows img, #rows script"))).isEmpty();
-      assertThat(((JavascriptExecutor) driver).executeScript("return window.__xss === undefined")).isEqualTo(true);
+      assertThat(driver.findElements(By.cssSelector("#rows script, #rows img:not(.thumb)")))
+          .isEmpty();
+      wait.until(
+          d ->
+              Boolean.TRUE.equals(
+                  ((JavascriptExecutor) d)
+                      .executeScript(
+                          "const i = document.querySelectorAll('#rows img.thumb'); return i.length"
+                              + " === 1 && i[0].complete && i[0].naturalWidth === 48;")));
+      String src =
+          (String)
+              ((JavascriptExecutor) driver)
+                  .executeScript("return document.querySelector('#rows img.thumb').src");
+      assertThat(src)
+          .startsWith(dashboard.url() + "api/evidence?stream=")
+          .contains(
+              java.net.URLEncoder.encode(NASTY_ID, java.nio.charset.StandardCharsets.UTF_8)
+                  .replace("+", "%20")
+                  .substring(0, 6))
+          .doesNotContain("<");
+      assertThat(
+              ((JavascriptExecutor) driver)
+                  .executeScript(
+                      "return document.querySelector('#rows"
+                          + " img.thumb').closest('tr').dataset.streamId"))
+          .isEqualTo(NASTY_ID);
+      assertThat(((JavascriptExecutor) driver).executeScript("return window.__xss === undefined"))
+          .isEqualTo(true);
       assertNoAlert(driver);
 
       // The stalled stream is flagged and sorted first (status order).
@@ -163,13 +212,15 @@ class DashboardBrowserIT {
 
       // Filtering by id substring.
       driver.findElement(By.id("filter")).sendKeys("cam-01");
-      wait.until(d -> rowIds(d).size() == 10 && rowIds(d).stream().allMatch(id -> id.contains("cam-01")));
+      wait.until(
+          d -> rowIds(d).size() == 10 && rowIds(d).stream().allMatch(id -> id.contains("cam-01")));
       assertThat(text("pageinfo")).contains("10 of " + (ids.size() + 1));
 
       // Filtering by status.
       driver.findElement(By.id("filter")).clear();
       driver.findElement(By.id("filter")).sendKeys(" ");
-      new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("status"))).selectByValue("stalled");
+      new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("status")))
+          .selectByValue("stalled");
       wait.until(d -> rowIds(d).equals(List.of("stalled-cam")));
       screenshot("dashboard-filtered.png");
     } finally {
@@ -187,7 +238,15 @@ class DashboardBrowserIT {
       long now = System.currentTimeMillis();
       for (int i = 0; i < n; i++) {
         // A 20 s period keeps them live (not stalled) for a minute.
-        send(topic, stats(String.format(Locale.ROOT, "stream-%05d", i), now - 5000, now, (i % 97) / 10.0, now - 300, 20_000));
+        send(
+            topic,
+            stats(
+                String.format(Locale.ROOT, "stream-%05d", i),
+                now - 5000,
+                now,
+                (i % 97) / 10.0,
+                now - 300,
+                20_000));
       }
       producer.flush();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -201,14 +260,18 @@ class DashboardBrowserIT {
       driver.get(dashboard.url() + "?token=" + TOKEN);
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       wait.ignoring(StaleElementReferenceException.class);
-      wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-rendered")));
+      wait.until(
+          d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-rendered")));
       double wallMs = (System.nanoTime() - t0) / 1e6;
-      Number firstRender = (Number) ((JavascriptExecutor) driver).executeScript("return window.dashboardFirstRenderMs");
+      Number firstRender =
+          (Number)
+              ((JavascriptExecutor) driver).executeScript("return window.dashboardFirstRenderMs");
       String report =
           String.format(
               Locale.ROOT,
-              "dashboard with %d streams: first table render %.0f ms after navigation start (performance.now);"
-                  + " %.0f ms from driver.get to rendered, as seen by the test%n",
+              "dashboard with %d streams: first table render %.0f ms after navigation start"
+                  + " (performance.now); %.0f ms from driver.get to rendered, as seen by the"
+                  + " test%n",
               n,
               firstRender.doubleValue(),
               wallMs);
@@ -236,6 +299,23 @@ class DashboardBrowserIT {
             .withTopic(topic));
   }
 
+  /** A 48x32 red JPEG, as the job's evidence would be. */
+  private static byte[] redJpeg() {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(48, 32, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+    java.awt.Graphics2D g = img.createGraphics();
+    g.setColor(java.awt.Color.RED);
+    g.fillRect(0, 0, 48, 32);
+    g.dispose();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(img, "jpg", out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   private static void publishRound(String topic, List<String> ids, int round) {
     long now = System.currentTimeMillis();
     for (int i = 0; i < ids.size(); i++) {
@@ -248,7 +328,8 @@ class DashboardBrowserIT {
     producer.flush();
   }
 
-  static StreamStats stats(String id, long start, long end, double segmentsPerS, long lastSeen, long period) {
+  static StreamStats stats(
+      String id, long start, long end, double segmentsPerS, long lastSeen, long period) {
     double seconds = (end - start) / 1000.0;
     long segments = Math.round(segmentsPerS * seconds);
     return StreamStats.newBuilder()
@@ -284,16 +365,18 @@ class DashboardBrowserIT {
   private static List<String> rowIds(WebDriver d) {
     return (List<String>)
         ((JavascriptExecutor) d)
-            .executeScript("return Array.from(document.querySelectorAll('#rows td.id'), td => td.textContent)");
+            .executeScript(
+                "return Array.from(document.querySelectorAll('#rows td.id'), td =>"
+                    + " td.textContent)");
   }
 
   private static String cellOf(String streamId, String cls) {
     Object v =
         ((JavascriptExecutor) driver)
             .executeScript(
-                "for (const tr of document.querySelectorAll('#rows tr')) {"
-                    + " if (tr.dataset.streamId === arguments[0]) return tr.querySelector('td.' + arguments[1]).textContent; }"
-                    + " return '';",
+                "for (const tr of document.querySelectorAll('#rows tr')) { if (tr.dataset.streamId"
+                    + " === arguments[0]) return tr.querySelector('td.' +"
+                    + " arguments[1]).textContent; } return '';",
                 streamId,
                 cls);
     return String.valueOf(v);
@@ -321,7 +404,8 @@ class DashboardBrowserIT {
 
   private static String text(String id) {
     return String.valueOf(
-        ((JavascriptExecutor) driver).executeScript("return document.getElementById(arguments[0]).textContent", id));
+        ((JavascriptExecutor) driver)
+            .executeScript("return document.getElementById(arguments[0]).textContent", id));
   }
 
   private static void screenshot(String name) throws Exception {

@@ -22,6 +22,7 @@ public class StatsEvent {
 
   public Kind kind;
   public String streamId;
+
   /** Kafka timestamp of the segment record. */
   public long ingestTimestampMs;
 
@@ -39,6 +40,12 @@ public class StatsEvent {
   public double inferMs;
   public long ingestToVerdictMs;
   public boolean degraded;
+
+  /** VERDICT: the segment's sequence number. */
+  public long sequence;
+
+  /** VERDICT, REVIEW or BLOCK with inline evidence: the deciding frame's JPEG; otherwise null. */
+  public byte[] evidenceJpeg;
 
   public StatsEvent() {}
 
@@ -76,6 +83,13 @@ public class StatsEvent {
     e.inferMs = v.getInferMs();
     e.ingestToVerdictMs = v.getIngestToVerdictMs();
     e.degraded = v.getDegraded();
+    e.sequence = v.getSequence();
+    if ((e.decision == Decision.REVIEW || e.decision == Decision.BLOCK)
+        && v.getEvidenceJpeg() != null) {
+      java.nio.ByteBuffer b = v.getEvidenceJpeg().duplicate();
+      e.evidenceJpeg = new byte[b.remaining()];
+      b.get(e.evidenceJpeg);
+    }
     return e;
   }
 
@@ -92,6 +106,11 @@ public class StatsEvent {
 
   @Override
   public String toString() {
-    return "StatsEvent{" + kind + " " + streamId + (kind == Kind.VERDICT ? " " + decision : " " + bytes + " B") + "}";
+    return "StatsEvent{"
+        + kind
+        + " "
+        + streamId
+        + (kind == Kind.VERDICT ? " " + decision : " " + bytes + " B")
+        + "}";
   }
 }

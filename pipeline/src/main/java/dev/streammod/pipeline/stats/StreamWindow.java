@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The running statistics of one stream: counters for the current window plus what outlives a
- * window (last seen, segment period, last activity). Plain Java, tested without Flink; a Flink POJO
+ * The running statistics of one stream: counters for the current window plus what outlives a window
+ * (last seen, segment period, last activity). Plain Java, tested without Flink; a Flink POJO
  * (public fields, no-arg constructor) so that it is keyed state with schema evolution.
  *
  * <p>Ingest-to-verdict percentiles come from at most {@link #MAX_LATENCY_SAMPLES} samples per
@@ -27,6 +27,7 @@ public class StreamWindow {
   public long arrived;
   public long errors;
   public long degraded;
+
   /** Verdicts per {@link Decision#ordinal()}. */
   public long[] decisions = new long[Decision.values().length];
 
@@ -40,12 +41,24 @@ public class StreamWindow {
 
   /** Newest Kafka timestamp of a segment of this stream, in any window. */
   public long lastSeenMs;
+
   /** Processing time of the last event, for forgetting idle streams. */
   public long lastActivityMs;
+
   /** Kafka timestamp of the previous arrival, for the period estimate. */
   public long previousArrivalMs;
 
   public double periodMs;
+
+  /** The stream's newest REVIEW or BLOCK verdict (kept across windows); -1 if none. */
+  public long lastFlagSequence = -1;
+
+  public String lastFlagDecision;
+  public long lastFlagAtMs;
+
+  /** Its evidence thumbnail, until the window's record has carried it; then null. */
+  public byte[] lastFlagJpeg;
+
   /** The processing-time timer that closes the current window; 0 when none is set. */
   public long nextTimerMs;
 
@@ -70,6 +83,12 @@ public class StreamWindow {
       notePeriod(e.ingestTimestampMs);
     } else {
       addVerdict(e);
+      if (e.decision == Decision.REVIEW || e.decision == Decision.BLOCK) {
+        lastFlagSequence = e.sequence;
+        lastFlagDecision = e.decision.name();
+        lastFlagAtMs = nowMs;
+        lastFlagJpeg = e.evidenceJpeg;
+      }
     }
   }
 
@@ -94,7 +113,10 @@ public class StreamWindow {
     sampleLatency(Math.max(0, e.ingestToVerdictMs));
   }
 
-  /** Arrivals of one stream come in partition order, so consecutive Kafka timestamps give its period. */
+  /**
+   * Arrivals of one stream come in partition order, so consecutive Kafka timestamps give its
+   * period.
+   */
   private void notePeriod(long ingestMs) {
     if (ingestMs <= 0) {
       return;
@@ -113,7 +135,8 @@ public class StreamWindow {
     if (latencyCount < MAX_LATENCY_SAMPLES) {
       if (latencyCount == latencySamples.length) {
         latencySamples =
-            Arrays.copyOf(latencySamples, Math.min(MAX_LATENCY_SAMPLES, Math.max(8, latencyCount * 2)));
+            Arrays.copyOf(
+                latencySamples, Math.min(MAX_LATENCY_SAMPLES, Math.max(8, latencyCount * 2)));
       }
       latencySamples[latencyCount++] = ms;
       return;
@@ -156,12 +179,20 @@ public class StreamWindow {
         .setLastSeenMs(lastSeenMs)
         .setSegmentPeriodMs(Math.round(periodMs))
         .setEmittedAtMs(nowMs)
+        .setLastFlagSequence(lastFlagSequence)
+        .setLastFlagDecision(lastFlagDecision)
+        .setLastFlagAtMs(lastFlagAtMs)
+        .setLastFlagJpeg(lastFlagJpeg == null ? null : java.nio.ByteBuffer.wrap(lastFlagJpeg))
         .build();
   }
 
-  /** Clears the window counters; keeps last seen, period and activity. */
+  /**
+   * Clears the window counters; keeps last seen, period, activity and the last flag (whose
+   * thumbnail the previous window's record carried).
+   */
   public void startWindow(long startMs) {
     windowStartMs = startMs;
+    lastFlagJpeg = null;
     segments = 0;
     frames = 0;
     bytesIn = 0;

@@ -52,6 +52,38 @@ class StreamWindowTest {
   }
 
   @Test
+  void theNewestFlagIsKeptAndItsThumbnailSentOnlyWithItsWindow() {
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2};
+    StreamWindow w = StreamWindow.startingAt(T0);
+    ModerationVerdict flagged =
+        ModerationVerdict.newBuilder(verdictRecord("s", Decision.REVIEW, 1, 1, 1, 5, false))
+            .setSequence(17)
+            .setEvidenceJpeg(java.nio.ByteBuffer.wrap(jpeg))
+            .build();
+    w.add(StatsEvent.verdict(flagged, T0), T0 + 10);
+    ModerationVerdict allowed =
+        ModerationVerdict.newBuilder(verdictRecord("s", Decision.ALLOW, 1, 1, 1, 5, false))
+            .setSequence(18)
+            .setEvidenceJpeg(java.nio.ByteBuffer.wrap(jpeg))
+            .build();
+    w.add(StatsEvent.verdict(allowed, T0), T0 + 20);
+
+    StreamStats first = w.snapshot("s", T0 + 5000, T0 + 5000);
+    assertThat(first.getLastFlagSequence()).isEqualTo(17);
+    assertThat(first.getLastFlagDecision()).isEqualTo("REVIEW");
+    assertThat(first.getLastFlagAtMs()).isEqualTo(T0 + 10);
+    assertThat(first.getLastFlagJpeg()).isEqualTo(java.nio.ByteBuffer.wrap(jpeg));
+
+    w.startWindow(T0 + 5000);
+    StreamStats next = w.snapshot("s", T0 + 10_000, T0 + 10_000);
+    assertThat(next.getLastFlagSequence()).isEqualTo(17);
+    assertThat(next.getLastFlagJpeg()).as("sent once").isNull();
+    assertThat(
+            StreamWindow.startingAt(T0).snapshot("t", T0 + 5000, T0 + 5000).getLastFlagSequence())
+        .isEqualTo(-1);
+  }
+
+  @Test
   void emptyWindowReportsZerosButKeepsLastSeenAndPeriod() {
     StreamWindow w = StreamWindow.startingAt(T0);
     w.add(arrival("s", 10, T0 + 100), T0 + 100);
@@ -142,7 +174,9 @@ class StreamWindowTest {
     assertThat(StatsEvent.arrival(unkeyed).bytes).isEqualTo(12);
     ModerationVerdict v = verdictRecord("unkeyed/t-0@1", Decision.ERROR, 0, 0, 0, 0, false);
     assertThat(StatsEvent.verdict(v, T0).streamId).isEqualTo(StatsEvent.UNKEYED);
-    assertThat(StatsEvent.verdict(verdictRecord("cam-1", Decision.ALLOW, 0, 0, 0, 0, false), T0).streamId)
+    assertThat(
+            StatsEvent.verdict(verdictRecord("cam-1", Decision.ALLOW, 0, 0, 0, 0, false), T0)
+                .streamId)
         .isEqualTo("cam-1");
   }
 
@@ -154,16 +188,35 @@ class StreamWindowTest {
 
   static StatsEvent arrival(String stream, int bytes, long ingestMs) {
     return StatsEvent.arrival(
-        new RawRecord("video.segments", 0, 0, ingestMs, stream.getBytes(StandardCharsets.UTF_8), new byte[bytes]));
+        new RawRecord(
+            "video.segments",
+            0,
+            0,
+            ingestMs,
+            stream.getBytes(StandardCharsets.UTF_8),
+            new byte[bytes]));
   }
 
   static StatsEvent verdict(
-      String stream, Decision d, int frames, double decodeMs, double inferMs, long latencyMs, boolean degraded) {
-    return StatsEvent.verdict(verdictRecord(stream, d, frames, decodeMs, inferMs, latencyMs, degraded), T0);
+      String stream,
+      Decision d,
+      int frames,
+      double decodeMs,
+      double inferMs,
+      long latencyMs,
+      boolean degraded) {
+    return StatsEvent.verdict(
+        verdictRecord(stream, d, frames, decodeMs, inferMs, latencyMs, degraded), T0);
   }
 
   static ModerationVerdict verdictRecord(
-      String stream, Decision d, int frames, double decodeMs, double inferMs, long latencyMs, boolean degraded) {
+      String stream,
+      Decision d,
+      int frames,
+      double decodeMs,
+      double inferMs,
+      long latencyMs,
+      boolean degraded) {
     return ModerationVerdict.newBuilder()
         .setStreamId(stream)
         .setSequence(1)
