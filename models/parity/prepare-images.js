@@ -1,4 +1,4 @@
-// One-off: makes the 224x224 RGB PNG test images in ../src/test/resources/parity/images/ from
+// One-off: makes the 224x224 RGB PNG test images in ../bundle/src/test/resources/parity/images/ from
 // public-domain photographs and Apache-2.0 drawings shipped in npm packages (see README.md).
 // Deterministic: the same packages give the same PNG bytes. Run with `npm run images`.
 'use strict';
@@ -10,7 +10,7 @@ const { PNG } = require('pngjs');
 const { Resvg } = require('@resvg/resvg-js');
 
 const SIZE = 224;
-const OUT = path.join(__dirname, '..', 'src', 'test', 'resources', 'parity', 'images');
+const OUT = path.join(__dirname, '..', 'bundle', 'src', 'test', 'resources', 'parity', 'images');
 
 // Photographs: Getty Open Content (public domain), as packaged by stdlib (PDDL-1.0 AND CC0-1.0).
 // crop: a square [x, y, side] in source pixels; default the centred largest square.

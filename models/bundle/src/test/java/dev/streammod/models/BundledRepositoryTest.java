@@ -32,6 +32,20 @@ class BundledRepositoryTest {
   }
 
   @Test
+  void bundlesInceptionV3At299WithItsKernelsAsUint8() throws Exception {
+    ModelRepository repo = BundledRepository.materialise(cache);
+    assertThat(repo.models())
+        .contains("nsfw-mobilenet-v2", "nsfw-mobilenet-v2-int8", "nsfw-inception-v3");
+    ModelArtifact a = repo.resolve("nsfw-inception-v3");
+    assertThat(a.config().version()).isEqualTo("1");
+    assertThat(a.config().width()).isEqualTo(299);
+    assertThat(a.config().height()).isEqualTo(299);
+    assertThat(a.config().labels()).isEqualTo(repo.resolve("nsfw-mobilenet-v2").config().labels());
+    // 22.4 million weights: about one byte each (float32: 89 MB)
+    assertThat(Files.size(a.modelFile())).isBetween(20_000_000L, 25_000_000L);
+  }
+
+  @Test
   void aDamagedCopyIsReplaced() throws Exception {
     ModelArtifact a = BundledRepository.materialise(cache).resolve("nsfw-mobilenet-v2");
     long size = Files.size(a.modelFile());
@@ -77,7 +91,7 @@ class BundledRepositoryTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("model 'absent' not found in " + mine)
           .hasMessageContaining("[colour-stats]")
-          .hasMessageContaining("bundled models [nsfw-mobilenet-v2");
+          .hasMessageContaining("bundled models [nsfw-inception-v3, nsfw-mobilenet-v2, ");
     } finally {
       if (previous == null) {
         System.clearProperty(BundledRepository.CACHE_PROPERTY);

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Our inference path against ONNX Runtime alone: one model, this machine's CPU, the same session
@@ -209,16 +210,51 @@ public final class EngineBenchmark {
                 + artifact.config().layout());
       }
     }
-    FramePreprocessor pre = FramePreprocessor.forConfig(artifact.config());
+    return compare(variants, config -> frames, settings, progress);
+  }
+
+  /**
+   * Bare sessions of models that may take different input sizes (for example two classifiers), in
+   * turns as in {@link #run}, each fed {@link #syntheticFrames} of its own size: the CPU per image
+   * compares what the models cost. The report's model is the distinct names joined by " vs ".
+   */
+  public static TuningReport compareModels(
+      Map<String, Session> variants, BenchSettings settings, Consumer<String> progress)
+      throws InterruptedException {
+    if (variants == null || variants.isEmpty()) {
+      throw new IllegalArgumentException("variants must name at least one session");
+    }
+    return compare(variants, config -> syntheticFrames(config, 8), settings, progress);
+  }
+
+  private static TuningReport compare(
+      Map<String, Session> variants,
+      Function<ModelConfig, byte[]> framesFor,
+      BenchSettings settings,
+      Consumer<String> progress)
+      throws InterruptedException {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(progress, "progress");
+    ModelArtifact artifact = variants.values().iterator().next().artifact();
     int largest = settings.batches().stream().mapToInt(Integer::intValue).max().orElseThrow();
-    byte[] tiled = tile(frames, pre, largest);
     Map<String, BareSession> sessions = new LinkedHashMap<>();
     Map<String, Map<Integer, Measurement>> results = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Session> v : variants.entrySet()) {
+        ModelConfig config = v.getValue().artifact().config();
+        byte[] tiled = tile(framesFor.apply(config), FramePreprocessor.forConfig(config), largest);
+        long start = System.nanoTime();
         sessions.put(
             v.getKey(),
             BareSession.open(v.getValue().artifact(), v.getValue().options(), tiled, largest));
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "%s: session of %s:%s opened in %d ms",
+                v.getKey(),
+                config.name(),
+                config.version(),
+                (System.nanoTime() - start) / 1_000_000));
         results.put(v.getKey(), new LinkedHashMap<>());
       }
       for (int b : settings.batches()) {
@@ -258,10 +294,7 @@ public final class EngineBenchmark {
             (v, byBatch) ->
                 line.append(
                     String.format(
-                        Locale.ROOT,
-                        " %s %.2f ms/img;",
-                        v,
-                        byBatch.get(b).cpuMsPerImage())));
+                        Locale.ROOT, " %s %.2f ms/img;", v, byBatch.get(b).cpuMsPerImage())));
         progress.accept(line.toString());
       }
     } finally {

@@ -69,7 +69,8 @@ class EngineBenchmarkTest {
     List<String> table = report.table();
     // heading, columns, three paths per batch size, and the note that CPU of short runs is coarse
     assertThat(table).hasSize(2 + 3 * 2 + 1);
-    assertThat(table.get(table.size() - 1)).startsWith("note: process CPU time is counted in 10 ms");
+    assertThat(table.get(table.size() - 1))
+        .startsWith("note: process CPU time is counted in 10 ms");
     assertThat(table.get(0)).contains("colour-stats:1", "intra-op 1", "2 rounds of 2 batches");
     assertThat(table.get(3)).contains("batcher");
 
@@ -125,6 +126,30 @@ class EngineBenchmarkTest {
     assertThat(json.get("variants")).hasSize(2);
     assertThat(json.at("/variants/1/memory_pattern").asBoolean()).isFalse();
     assertThat(json.at("/variants/1/batches/1/images").asLong()).isEqualTo(12);
+  }
+
+  @Test
+  void comparesModelsOfDifferentInputSizes() throws Exception {
+    ModelArtifact small = ModelArtifact.load(ColourStatsModel.write(repo.resolve("a"), W, H));
+    ModelArtifact large =
+        ModelArtifact.load(ColourStatsModel.write(repo.resolve("b"), 2 * W, 3 * H));
+    Map<String, EngineBenchmark.Session> variants = new LinkedHashMap<>();
+    variants.put("small", new EngineBenchmark.Session(small, EngineOptions.defaults()));
+    variants.put("large", new EngineBenchmark.Session(large, EngineOptions.defaults()));
+    List<String> progress = new ArrayList<>();
+
+    TuningReport report = EngineBenchmark.compareModels(variants, brief().build(), progress::add);
+
+    assertThat(report.results().keySet()).containsExactly("small", "large");
+    assertThat(report.results().get("large").get(3).images()).isEqualTo(12);
+    assertThat(progress.get(0)).startsWith("small: session of colour-stats:1 opened in ");
+    assertThat(progress.get(1)).startsWith("large: session of colour-stats:1 opened in ");
+    assertThatThrownBy(
+            () ->
+                EngineBenchmark.compareSessions(
+                    variants, new byte[3 * W * H], brief().build(), l -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("variant 'large'");
   }
 
   @Test

@@ -42,7 +42,7 @@ class Int8ModelTest {
   private static final double MAX_ABS_DIFF = 0.08;
 
   private static final Path HELD_OUT = Path.of("target", "calibration-images", "held-out");
-  private static final int SIZE = NsfwjsMobileNetV2.SIZE;
+  private static final int SIZE = NsfwjsModel.MOBILENET_V2.size();
   private static final int FRAME = 3 * SIZE * SIZE;
 
   @TempDir static Path cache;
@@ -58,14 +58,14 @@ class Int8ModelTest {
 
   @Test
   void int8ModelHasTheFloatModelsConfigAndItsCalibrationManifest() throws IOException {
-    ModelArtifact int8 = repo.resolve(NsfwjsMobileNetV2.INT8_NAME);
-    ModelArtifact fp32 = repo.resolve(NsfwjsMobileNetV2.NAME);
+    ModelArtifact int8 = repo.resolve(NsfwjsMobileNetV2Int8.NAME);
+    ModelArtifact fp32 = repo.resolve(NsfwjsModel.MOBILENET_V2.bundledName());
     assertThat(int8.config().toBuilder().name(fp32.config().name()).build())
         .isEqualTo(fp32.config());
     assertThat(Files.size(int8.modelFile())).isLessThan(Files.size(fp32.modelFile()) / 2);
     String manifest =
         Files.readString(
-            int8.modelFile().resolveSibling(NsfwjsMobileNetV2.CALIBRATION_MANIFEST),
+            int8.modelFile().resolveSibling(NsfwjsMobileNetV2Int8.CALIBRATION_MANIFEST),
             StandardCharsets.UTF_8);
     assertThat(manifest.lines().skip(1))
         .hasSize(CalibrationImages.entries().size())
@@ -119,13 +119,15 @@ class Int8ModelTest {
 
   @Test
   void convolutionsRunAsIntegerKernels() throws Exception {
-    ModelArtifact int8 = repo.resolve(NsfwjsMobileNetV2.INT8_NAME);
+    ModelArtifact int8 = repo.resolve(NsfwjsMobileNetV2Int8.NAME);
     Path optimised = cache.resolve("int8-optimised.onnx");
     try (OrtSession.SessionOptions so =
-        InferenceEngine.sessionOptions(EngineOptions.builder().device(ExecutionDevice.CPU).build())) {
+        InferenceEngine.sessionOptions(
+            EngineOptions.builder().device(ExecutionDevice.CPU).build())) {
       so.setOptimizedModelFilePath(optimised.toString());
-      try (OrtSession s = OrtEnvironment.getEnvironment().createSession(int8.modelFile().toString(), so)) {
-        assertThat(s.getOutputNames()).containsExactly(NsfwjsMobileNetV2.OUTPUT);
+      try (OrtSession s =
+          OrtEnvironment.getEnvironment().createSession(int8.modelFile().toString(), so)) {
+        assertThat(s.getOutputNames()).containsExactly(NsfwjsModel.OUTPUT);
       }
     }
     String graph = new String(Files.readAllBytes(optimised), StandardCharsets.ISO_8859_1);
@@ -145,8 +147,9 @@ class Int8ModelTest {
     EngineOptions cpu = EngineOptions.builder().device(ExecutionDevice.CPU).build();
     float[][] fp32;
     float[][] int8;
-    try (InferenceEngine f = InferenceEngine.open(repo.resolve(NsfwjsMobileNetV2.NAME), cpu);
-        InferenceEngine q = InferenceEngine.open(repo.resolve(NsfwjsMobileNetV2.INT8_NAME), cpu)) {
+    try (InferenceEngine f =
+            InferenceEngine.open(repo.resolve(NsfwjsModel.MOBILENET_V2.bundledName()), cpu);
+        InferenceEngine q = InferenceEngine.open(repo.resolve(NsfwjsMobileNetV2Int8.NAME), cpu)) {
       fp32 = f.infer(batch, 0, frames.size());
       int8 = q.infer(batch, 0, frames.size());
     }
@@ -158,7 +161,7 @@ class Int8ModelTest {
         double d = Math.abs(fp32[i][l] - int8[i][l]);
         if (d > maxDiff) {
           maxDiff = d;
-          worst = names.get(i) + " " + NsfwjsMobileNetV2.LABELS.get(l);
+          worst = names.get(i) + " " + NsfwjsModel.LABELS.get(l);
         }
       }
       if (argmax(fp32[i]) == argmax(int8[i])) {
@@ -176,17 +179,19 @@ class Int8ModelTest {
         System.out.printf(
             "  top-1 differs on %s: fp32 %s %.3f / %s %.3f, int8 %s%n",
             names.get(i),
-            NsfwjsMobileNetV2.LABELS.get(f),
+            NsfwjsModel.LABELS.get(f),
             fp32[i][f],
-            NsfwjsMobileNetV2.LABELS.get(q),
+            NsfwjsModel.LABELS.get(q),
             fp32[i][q],
-            NsfwjsMobileNetV2.LABELS.get(q));
+            NsfwjsModel.LABELS.get(q));
         assertThat(margin)
             .as("%s: top-1 may only differ where fp32 itself is near a tie", names.get(i))
             .isLessThanOrEqualTo(2 * MAX_ABS_DIFF);
       }
     }
-    assertThat(frames.size() - agree).as("%s: top-1 differences", set).isLessThanOrEqualTo(maxFlips);
+    assertThat(frames.size() - agree)
+        .as("%s: top-1 differences", set)
+        .isLessThanOrEqualTo(maxFlips);
     assertThat(maxDiff).as("max |p_int8 - p_fp32| (%s)", worst).isLessThanOrEqualTo(MAX_ABS_DIFF);
   }
 

@@ -19,57 +19,79 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The shipped model (converted by the build, loaded from the bundled repository, run through our
- * {@link InferenceEngine}) against probabilities that nsfwjs itself computed with TensorFlow.js on
- * the same pixels ({@code models/parity/reference.js}).
+ * Each shipped nsfwjs model (converted by the build, loaded from the bundled repository, run
+ * through our {@link InferenceEngine}) against probabilities that nsfwjs itself computed with
+ * TensorFlow.js on the same pixels ({@code models/parity/reference.js}): the 224x224 parity images
+ * as they are for MobileNetV2, scaled up to 299x299 by {@link #upscale} (the same integer
+ * arithmetic as the script's) for InceptionV3.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NsfwjsParityTest {
-  private static final String FIXTURE = "parity/nsfwjs-mobilenet-v2-reference.json";
+  /** The size of the committed parity images. */
+  private static final int IMAGE_SIZE = 224;
+
   private static final double TOLERANCE = 1e-4;
 
   @TempDir java.nio.file.Path cache;
 
-  @Test
-  void convertedModelMatchesNsfwjsOnEveryImage() throws Exception {
-    JsonNode fixture = new ObjectMapper().readTree(resource(FIXTURE));
+  /**
+   * All images in one batch, and the first {@code singles} of them (all when larger) one by one
+   * too; InceptionV3 costs about 0.2 s per image on one core, so it checks two alone.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "MOBILENET_V2, parity/nsfwjs-mobilenet-v2-reference.json, 1000",
+    "INCEPTION_V3, parity/nsfwjs-inception-v3-reference.json, 2"
+  })
+  void convertedModelMatchesNsfwjsOnEveryImage(NsfwjsModel model, String fixtureFile, int singles)
+      throws Exception {
+    JsonNode fixture = new ObjectMapper().readTree(resource(fixtureFile));
     assertThat("nsfwjs@" + fixture.at("/versions/nsfwjs").asText())
         .as("the fixture was made with the pinned nsfwjs")
-        .isEqualTo(NsfwjsMobileNetV2.PACKAGE.spec());
+        .isEqualTo(NsfwjsModel.PACKAGE.spec());
     assertThat(fixture.get("backend").asText()).isEqualTo("cpu");
+    assertThat(fixture.get("model").asText()).startsWith(model.nsfwjsName() + " ");
+    assertThat(fixture.at("/preprocessing/width").asInt()).isEqualTo(model.size());
     List<String> labels = new ArrayList<>();
     fixture.get("labels").forEach(l -> labels.add(l.asText()));
-    assertThat(labels).isEqualTo(NsfwjsMobileNetV2.LABELS);
+    assertThat(labels).isEqualTo(NsfwjsModel.LABELS);
 
     JsonNode images = fixture.get("images");
     assertThat(images.size()).isGreaterThanOrEqualTo(12);
-    int frame = 3 * NsfwjsMobileNetV2.SIZE * NsfwjsMobileNetV2.SIZE;
+    int frame = 3 * model.size() * model.size();
     byte[] batch = new byte[images.size() * frame];
     for (int i = 0; i < images.size(); i++) {
       JsonNode image = images.get(i);
       byte[] rgb = decodeRgb("parity/" + image.get("file").asText());
+      if (model.size() != IMAGE_SIZE) {
+        rgb = upscale(rgb, IMAGE_SIZE, model.size());
+      }
       assertThat(sha256(rgb))
-          .as("%s decodes to the pixels nsfwjs saw", image.get("file").asText())
+          .as("%s gives the pixels nsfwjs saw", image.get("file").asText())
           .isEqualTo(image.get("rgbSha256").asText());
       System.arraycopy(rgb, 0, batch, i * frame, frame);
     }
 
-    ModelArtifact artifact = BundledRepository.materialise(cache).resolve(NsfwjsMobileNetV2.NAME);
+    ModelArtifact artifact = BundledRepository.materialise(cache).resolve(model.bundledName());
+    assertThat(artifact.config()).isEqualTo(model.config());
     float[][] batched;
-    float[][] single = new float[images.size()][];
+    float[][] single = new float[Math.min(singles, images.size())][];
+    long start = System.nanoTime();
     try (InferenceEngine engine =
         InferenceEngine.open(
             artifact, EngineOptions.builder().device(ExecutionDevice.CPU).build())) {
       batched = engine.infer(batch, 0, images.size());
-      for (int i = 0; i < images.size(); i++) {
+      for (int i = 0; i < single.length; i++) {
         single[i] = engine.infer(batch, i * frame, 1)[0];
       }
     }
+    long millis = (System.nanoTime() - start) / 1_000_000;
 
     double maxDiff = 0;
     String worst = "";
@@ -78,7 +100,11 @@ class NsfwjsParityTest {
       JsonNode image = images.get(i);
       String file = image.get("file").asText();
       JsonNode expected = image.get("probabilities");
-      for (float[] actual : new float[][] {batched[i], single[i]}) {
+      List<float[]> results = new ArrayList<>(List.of(batched[i]));
+      if (i < single.length) {
+        results.add(single[i]);
+      }
+      for (float[] actual : results) {
         assertThat(actual).hasSize(labels.size());
         for (int l = 0; l < labels.size(); l++) {
           double diff = Math.abs(actual[l] - expected.get(l).asDouble());
@@ -97,8 +123,46 @@ class NsfwjsParityTest {
       agree++;
     }
     System.out.printf(
-        "nsfwjs parity: %d images, top-1 agrees on %d, max |p_onnx - p_nsfwjs| = %.3g (%s)%n",
-        images.size(), agree, maxDiff, worst);
+        "nsfwjs parity %s: %d images, top-1 agrees on %d, max |p_onnx - p_nsfwjs| = %.3g (%s);"
+            + " session, a batch of %d and %d alone in %d ms%n",
+        model.bundledName(),
+        images.size(),
+        agree,
+        maxDiff,
+        worst,
+        images.size(),
+        single.length,
+        millis);
+  }
+
+  /**
+   * Square RGB bytes from {@code from} to {@code to} pixels a side, bilinear with aligned corners,
+   * in integers, exactly as {@code upscale()} in {@code models/parity/reference.js}: output pixel
+   * {@code d} samples source position {@code d * (from - 1) / (to - 1)}, the weights are in {@code
+   * (to - 1)}ths and the sum is rounded half up.
+   */
+  static byte[] upscale(byte[] rgb, int from, int to) {
+    int den = to - 1;
+    byte[] out = new byte[3 * to * to];
+    for (int y = 0; y < to; y++) {
+      int y0 = y * (from - 1) / den;
+      int fy = y * (from - 1) - y0 * den;
+      int y1 = Math.min(y0 + 1, from - 1);
+      for (int x = 0; x < to; x++) {
+        int x0 = x * (from - 1) / den;
+        int fx = x * (from - 1) - x0 * den;
+        int x1 = Math.min(x0 + 1, from - 1);
+        for (int c = 0; c < 3; c++) {
+          int sum =
+              (rgb[(y0 * from + x0) * 3 + c] & 0xff) * (den - fy) * (den - fx)
+                  + (rgb[(y0 * from + x1) * 3 + c] & 0xff) * (den - fy) * fx
+                  + (rgb[(y1 * from + x0) * 3 + c] & 0xff) * fy * (den - fx)
+                  + (rgb[(y1 * from + x1) * 3 + c] & 0xff) * fy * fx;
+          out[(y * to + x) * 3 + c] = (byte) ((sum + den * den / 2) / (den * den));
+        }
+      }
+    }
+    return out;
   }
 
   private static int argmax(float[] v) {
@@ -117,8 +181,8 @@ class NsfwjsParityTest {
     try (InputStream in = resourceStream(name)) {
       img = ImageIO.read(in);
     }
-    assertThat(img.getWidth()).isEqualTo(NsfwjsMobileNetV2.SIZE);
-    assertThat(img.getHeight()).isEqualTo(NsfwjsMobileNetV2.SIZE);
+    assertThat(img.getWidth()).isEqualTo(IMAGE_SIZE);
+    assertThat(img.getHeight()).isEqualTo(IMAGE_SIZE);
     assertThat(img.getColorModel().getNumComponents()).as(name + " is 8-bit RGB").isEqualTo(3);
     Raster r = img.getRaster();
     byte[] rgb = new byte[3 * img.getWidth() * img.getHeight()];

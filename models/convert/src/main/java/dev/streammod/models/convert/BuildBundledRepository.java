@@ -1,22 +1,24 @@
 package dev.streammod.models.convert;
 
 import dev.streammod.models.BundledRepository;
+import dev.streammod.models.ModelArtifact;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import javax.imageio.ImageIO;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * The build step that makes the bundled model repository (Maven runs it at {@code process-classes}
  * through exec-maven-plugin): obtains the pinned nsfwjs tarball (a local file, the cache, or {@code
- * npm pack}), verifies its integrity, converts its MobileNetV2 to ONNX and writes {@code
- * <output>/nsfw-mobilenet-v2/1/{model.onnx,config.yaml}}; obtains the calibration images (a local
- * folder, the cache, or {@code apt-get download}), calibrates and writes the INT8 model {@code
+ * npm pack}), verifies its integrity, converts each of its models that we ship ({@link
+ * NsfwjsModel}: MobileNetV2, InceptionV3) to ONNX and writes {@code
+ * <output>/<name>/1/{model.onnx,config.yaml}}; obtains the calibration images (a local folder, the
+ * cache, or {@code apt-get download}), calibrates and writes the INT8 model {@code
  * <output>/nsfw-mobilenet-v2-int8/1/}; then the index. With {@code --images-out=DIR} it also writes
  * every calibration and held-out image as the model sees it (224x224 PNG) under {@code
  * DIR/<role>/}, for the tests.
@@ -27,10 +29,9 @@ import java.util.Map;
  *     [--int8=true|false]
  * </pre>
  *
- * An empty value means none (the default). Without the calibration images the build fails: a
- * bundle without its INT8 model would pass for a complete one; {@code --int8=false} leaves it out
- * on purpose. Errors are thrown, never {@code System.exit}: this runs
- * inside the Maven JVM.
+ * An empty value means none (the default). Without the calibration images the build fails: a bundle
+ * without its INT8 model would pass for a complete one; {@code --int8=false} leaves it out on
+ * purpose. Errors are thrown, never {@code System.exit}: this runs inside the Maven JVM.
  */
 public final class BuildBundledRepository {
   private static final List<String> KNOWN =
@@ -59,13 +60,25 @@ public final class BuildBundledRepository {
         cache.isBlank() ? BundledRepository.defaultCacheDir().resolve("npm") : Path.of(cache);
     long start = System.nanoTime();
     Path tgz =
-        NsfwjsMobileNetV2.PACKAGE.obtain(
+        NsfwjsModel.PACKAGE.obtain(
             tarball.isBlank() ? null : Path.of(tarball), cacheDir, a.get("npm"));
+    System.out.printf(
+        "[streammod] %s (%s) from %s%n",
+        NsfwjsModel.PACKAGE.spec(), NsfwjsModel.PACKAGE.integrity().substring(0, 20) + "...", tgz);
     Path root = Path.of(output);
-    NsfwjsMobileNetV2.writeTo(root, tgz);
+    for (NsfwjsModel m : NsfwjsModel.values()) {
+      long modelStart = System.nanoTime();
+      ModelArtifact written = m.writeTo(root, tgz);
+      System.out.printf(
+          "[streammod] %s -> %s (%.1f MB) in %d ms%n",
+          m.nsfwjsName(),
+          written.modelFile(),
+          sizeOf(written.modelFile()) / 1e6,
+          (System.nanoTime() - modelStart) / 1_000_000);
+    }
     if ("false".equalsIgnoreCase(a.getOrDefault("int8", "true"))) {
       BundledRepository.writeIndex(root);
-      System.out.printf("[streammod] %s left out (--int8=false)%n", NsfwjsMobileNetV2.INT8_NAME);
+      System.out.printf("[streammod] %s left out (--int8=false)%n", NsfwjsMobileNetV2Int8.NAME);
       return;
     }
     long int8Start = System.nanoTime();
@@ -78,7 +91,7 @@ public final class BuildBundledRepository {
                 ? BundledRepository.defaultCacheDir().resolve("calibration")
                 : Path.of(calibrationCache),
             a.get("apt-get"));
-    NsfwjsMobileNetV2.writeInt8To(root, tgz, images);
+    NsfwjsMobileNetV2Int8.writeTo(root, tgz, images);
     String imagesOut = a.getOrDefault("images-out", "");
     if (!imagesOut.isBlank()) {
       writeImages(images, Path.of(imagesOut));
@@ -86,25 +99,29 @@ public final class BuildBundledRepository {
     BundledRepository.writeIndex(root);
     System.out.printf(
         "[streammod] %s: calibrated on %d images, %d held out -> %s in %d ms%n",
-        NsfwjsMobileNetV2.INT8_NAME,
+        NsfwjsMobileNetV2Int8.NAME,
         CalibrationImages.of(CalibrationImages.Role.CALIBRATION, images).size(),
         CalibrationImages.of(CalibrationImages.Role.HELD_OUT, images).size(),
-        root.resolve(NsfwjsMobileNetV2.INT8_NAME).resolve(NsfwjsMobileNetV2.INT8_VERSION),
+        root.resolve(NsfwjsMobileNetV2Int8.NAME).resolve(NsfwjsMobileNetV2Int8.VERSION),
         (System.nanoTime() - int8Start) / 1_000_000);
     System.out.printf(
-        "[streammod] %s %s (%s) -> %s in %d ms%n",
-        NsfwjsMobileNetV2.PACKAGE.spec(),
-        NsfwjsMobileNetV2.PACKAGE.integrity().substring(0, 20) + "...",
-        tgz,
-        root.resolve(NsfwjsMobileNetV2.NAME).resolve(NsfwjsMobileNetV2.VERSION),
-        (System.nanoTime() - start) / 1_000_000);
+        "[streammod] bundled model repository %s in %d ms%n",
+        root, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the size of " + file, e);
+    }
   }
 
   /** Each image at the model's size as a PNG, {@code <dir>/<role>/<package>-<file>.png}. */
   private static void writeImages(List<CalibrationImages.Image> images, Path dir) {
     for (CalibrationImages.Image i : images) {
-      byte[] rgb = CalibrationImages.rgb(i.file(), NsfwjsMobileNetV2.SIZE);
-      int size = NsfwjsMobileNetV2.SIZE;
+      int size = NsfwjsModel.MOBILENET_V2.size();
+      byte[] rgb = CalibrationImages.rgb(i.file(), size);
       BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
       for (int p = 0; p < size * size; p++) {
         int rgbPixel =
@@ -132,7 +149,8 @@ public final class BuildBundledRepository {
       }
       String key = arg.substring(2, eq);
       if (!KNOWN.contains(key)) {
-        throw new IllegalArgumentException("unknown argument --" + key + "; known: --" + String.join(", --", KNOWN));
+        throw new IllegalArgumentException(
+            "unknown argument --" + key + "; known: --" + String.join(", --", KNOWN));
       }
       m.put(key, arg.substring(eq + 1).trim());
     }

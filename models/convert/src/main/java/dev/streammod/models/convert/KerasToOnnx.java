@@ -24,9 +24,8 @@ import java.util.TreeSet;
  * OnnxWriter} (opset 13, IR 7), with a symbolic batch dimension "N".
  *
  * <p>The graph takes the Keras input as Keras does (NHWC for images) and transposes it to NCHW
- * once; convolutions run in NCHW. Layers: InputLayer, ZeroPadding2D, Conv2D, DepthwiseConv2D,
- * BatchNormalization, ReLU, Activation, Add, AveragePooling2D, Flatten, Dense and Dropout, with the
- * activations linear, relu, sigmoid, tanh and softmax.
+ * once; convolutions run in NCHW. Layers: {@link #SUPPORTED_LAYERS}, with the activations linear,
+ * relu, sigmoid, tanh and softmax.
  *
  * <p>Exactness notes. Keras "same" padding is computed like TensorFlow, {@code total = max((ceil(in
  * / stride) - 1) * stride + effectiveKernel - in, 0)} with the odd pixel at the bottom/right, and
@@ -39,6 +38,19 @@ import java.util.TreeSet;
  * <p>A ZeroPadding2D in front of a 'valid' AveragePooling2D becomes that pool's pads with
  * count_include_pad 1 (the zeros count, as in Keras); in front of a 'same' one it is refused,
  * because ONNX Runtime would fuse the Pad node into the pool and drop the zeros from the average.
+ * In front of a MaxPooling2D it is refused too: ONNX Runtime fuses the Pad node into MaxPool, whose
+ * pads never win the maximum, while Keras's zeros do where a window holds only negative values.
+ *
+ * <p>Weight storage ({@link WeightStorage}): float32 initializers, or, for the kernels tfjs stored
+ * as uint8, the uint8 codes and a table of the 256 float32 values tfjs dequantises them to ({@code
+ * float32(q * scale + min)}, computed in double precision as JavaScript does), looked up with
+ * {@code Gather} in the graph: the same kernels as tfjs, bit for bit. A folded BatchNormalization
+ * then multiplies them by its scale in float32 ({@code Mul}); the float32 storage folds in double
+ * precision, so folded kernels may differ in the last bit. ONNX Runtime computes the kernels once,
+ * when it folds constants at session creation (graph optimisation BASIC and above), in about 0.2 s
+ * for InceptionV3's 22 million weights. ({@code Cast -> Mul(scale) -> Add(min)} in float32 would
+ * round the scale, the min and the product; the same chain in double precision is exact but ONNX
+ * Runtime's double kernels took 2 to 3 s per session.)
  *
  * <p>Static INT8 in the QDQ format ({@link #convertQuantised}): every image tensor that a
  * convolution, an Add or a pool reads passes through QuantizeLinear/DequantizeLinear (uint8, one
@@ -50,8 +62,47 @@ import java.util.TreeSet;
  * same tensors as extra outputs, which is how their ranges are measured.
  */
 public final class KerasToOnnx {
-  /** Names and documentation of the written graph. */
-  public record Options(String graphName, String inputName, String outputName, String docString) {
+  /** The layer types that convert; any other is refused with the layer's name. */
+  public static final List<String> SUPPORTED_LAYERS =
+      List.of(
+          "InputLayer",
+          "ZeroPadding2D",
+          "Conv2D",
+          "DepthwiseConv2D",
+          "BatchNormalization",
+          "ReLU",
+          "Activation",
+          "Add",
+          "Concatenate",
+          "AveragePooling2D",
+          "MaxPooling2D",
+          "Flatten",
+          "Dense",
+          "Dropout");
+
+  /** How convolution and dense kernels are stored in the ONNX file. */
+  public enum WeightStorage {
+    /** Every weight a float32 initializer (4 bytes per weight). */
+    FLOAT32,
+    /**
+     * Kernels that tfjs stored as uint8 keep their uint8 codes (1 byte per weight) and are
+     * dequantised inside the graph to tfjs's own values; other weights as in {@link #FLOAT32}.
+     */
+    TFJS_UINT8
+  }
+
+  /** Names and documentation of the written graph, and how its weights are stored. */
+  public record Options(
+      String graphName,
+      String inputName,
+      String outputName,
+      String docString,
+      WeightStorage weightStorage) {
+    /** Options with float32 weights. */
+    public Options(String graphName, String inputName, String outputName, String docString) {
+      this(graphName, inputName, outputName, docString, WeightStorage.FLOAT32);
+    }
+
     public Options {
       for (String[] f :
           new String[][] {
@@ -62,10 +113,12 @@ public final class KerasToOnnx {
         }
       }
       Objects.requireNonNull(docString, "docString");
+      Objects.requireNonNull(weightStorage, "weightStorage");
     }
   }
 
   private static final Set<String> CONVOLUTIONS = Set.of("Conv2D", "DepthwiseConv2D");
+
   /** Layers whose image input INT8 quantises (padding passes it on to a convolution). */
   private static final Set<String> QUANTISED_READERS =
       Set.of("Conv2D", "DepthwiseConv2D", "Add", "AveragePooling2D", "ZeroPadding2D");
@@ -74,7 +127,8 @@ public final class KerasToOnnx {
   public record Range(float min, float max) {
     public Range {
       if (!(min <= max) || !Float.isFinite(min) || !Float.isFinite(max)) {
-        throw new IllegalArgumentException("range [" + min + ", " + max + "] is not finite min <= max");
+        throw new IllegalArgumentException(
+            "range [" + min + ", " + max + "] is not finite min <= max");
       }
     }
 
@@ -109,6 +163,9 @@ public final class KerasToOnnx {
 
   private record Layer(String name, String type, JsonNode config, List<String> inbound) {}
 
+  /** A pooling window over H and W: size, strides, pads (t, l, b, r) and the output size. */
+  private record Window(int[] size, int[] strides, int[] pads, long[] outHw) {}
+
   /** A tensor of the graph. {@code shape} is Keras's view in NCHW order (or [N, K]); N is -1. */
   private record Value(String onnx, long[] shape, int[] pendingPads) {
     Value(String onnx, long[] shape) {
@@ -132,8 +189,10 @@ public final class KerasToOnnx {
   private Layer outputLayer;
   private final Precision precision;
   private final Map<String, Range> ranges;
+
   /** Calibration: the tensors to observe, with their NCHW shapes. */
   private final Map<String, long[]> observed = new LinkedHashMap<>();
+
   /** INT8: the scale of each dequantised tensor, by its name. */
   private final Map<String, Float> dequantisedScale = new HashMap<>();
 
@@ -170,9 +229,9 @@ public final class KerasToOnnx {
   }
 
   /**
-   * The QDQ INT8 model, given the range of the tensors in {@link
-   * #calibrationGraph}{@code .tensors()} to quantise; a tensor without a range stays float, and so
-   * do the convolutions that read it.
+   * The QDQ INT8 model, given the range of the tensors in {@link #calibrationGraph}{@code
+   * .tensors()} to quantise; a tensor without a range stays float, and so do the convolutions that
+   * read it.
    */
   public static byte[] convertQuantised(
       TfjsLayersModel model, Options options, Map<String, Range> ranges) {
@@ -378,8 +437,12 @@ public final class KerasToOnnx {
         return activation(l, in(l, 0), c.path("activation").asText());
       case "Add":
         return add(l);
+      case "Concatenate":
+        return concatenate(l);
       case "AveragePooling2D":
         return averagePooling(l);
+      case "MaxPooling2D":
+        return maxPooling(l);
       case "Flatten":
         return flatten(l);
       case "Dense":
@@ -390,9 +453,8 @@ public final class KerasToOnnx {
         throw new IllegalArgumentException(
             "layer type "
                 + l.type()
-                + " is not supported; supported: InputLayer, ZeroPadding2D, Conv2D, "
-                + "DepthwiseConv2D, BatchNormalization, ReLU, Activation, Add, AveragePooling2D, "
-                + "Flatten, Dense, Dropout");
+                + " is not supported; supported: "
+                + String.join(", ", SUPPORTED_LAYERS));
     }
   }
 
@@ -539,17 +601,26 @@ public final class KerasToOnnx {
     int ci = depthwise ? 1 : cin;
     double[] w = new double[cout * ci * kh * kw];
     float[] k = kernel.values();
+    Weight.Uint8 stored = storedAsUint8(kernel);
+    byte[] codes = stored == null ? null : new byte[w.length];
     for (int y = 0; y < kh; y++) {
       for (int x = 0; x < kw; x++) {
         for (int i = 0; i < cin; i++) {
           for (int j = 0; j < ks[3]; j++) {
-            double v = k[((y * kw + x) * cin + i) * ks[3] + j];
+            int from = ((y * kw + x) * cin + i) * ks[3] + j;
             int o = depthwise ? i * ks[3] + j : j;
             int inner = depthwise ? 0 : i;
-            w[((o * ci + inner) * kh + y) * kw + x] = v;
+            int to = ((o * ci + inner) * kh + y) * kw + x;
+            w[to] = k[from];
+            if (codes != null) {
+              codes[to] = stored.codes()[from];
+            }
           }
         }
       }
+    }
+    if (codes != null) {
+      stored = new Weight.Uint8(codes, stored.scale(), stored.min());
     }
     double[] b = new double[cout];
     if (c.path("use_bias").asBoolean(true)) {
@@ -561,12 +632,14 @@ public final class KerasToOnnx {
     String act = c.path("activation").asText("linear");
     List<Layer> next = consumers.getOrDefault(l.name(), List.of());
     Layer bn = null;
+    double[] fold = null;
     if (act.equals("linear")
         && l != outputLayer
         && next.size() == 1
         && next.get(0).type().equals("BatchNormalization")) {
       bn = next.get(0);
       double[][] ab = batchNormAffine(bn, cout);
+      fold = ab[0];
       int per = w.length / cout;
       for (int o = 0; o < cout; o++) {
         for (int i = 0; i < per; i++) {
@@ -604,7 +677,9 @@ public final class KerasToOnnx {
       pads = addPads(pads, in.pendingPads());
     }
     String prefix = l.name();
-    List<String> wb = convolutionWeights(prefix, in.onnx(), new long[] {cout, ci, kh, kw}, w, b);
+    List<String> wb =
+        convolutionWeights(
+            prefix, in.onnx(), new long[] {cout, ci, kh, kw}, w, b, new StoredKernel(stored, fold));
     String out = bn == null ? l.name() : bn.name();
     if (!act.equals("linear")) {
       out = prefix + "/conv";
@@ -738,21 +813,70 @@ public final class KerasToOnnx {
   }
 
   private Value averagePooling(Layer l) {
-    JsonNode c = l.config();
     Value in = in(l, 0);
     requireRank(in, 4);
+    Window win = window(l.config(), in);
+    if (l.config().path("padding").asText("valid").equals("same")
+        && padOutputs.contains(in.onnx())) {
+      // ONNX Runtime's PadFusion would merge the Pad into this pool's pads and then leave the
+      // padded zeros out of the averages.
+      throw new IllegalArgumentException(
+          "'same' pooling right after zero padding does not convert exactly");
+    }
+    // Keras averages over the real pixels of a window only (count_include_pad 0); zero padding
+    // taken over from a ZeroPadding2D (only into 'valid' pools) is real pixels (1).
+    int[] pads = win.pads();
+    long includePad = 0;
+    if (in.pendingPads() != null) {
+      pads = in.pendingPads();
+      includePad = 1;
+    }
+    String out = l.name();
+    writer.node(
+        "AveragePool",
+        List.of(in.onnx()),
+        List.of(out),
+        Attribute.ints("kernel_shape", win.size()[0], win.size()[1]),
+        Attribute.ints("strides", win.strides()[0], win.strides()[1]),
+        Attribute.ints("pads", pads[0], pads[1], pads[2], pads[3]),
+        Attribute.of("count_include_pad", includePad));
+    return new Value(out, new long[] {-1, in.shape()[1], win.outHw()[0], win.outHw()[1]});
+  }
+
+  private Value maxPooling(Layer l) {
+    Value in = in(l, 0);
+    requireRank(in, 4);
+    String x = materialised(in, l.name());
+    if (padOutputs.contains(x)) {
+      // ONNX Runtime's PadFusion would merge the Pad into MaxPool's pads, which never win the
+      // maximum; Keras's zeros do where a window holds only negative values.
+      throw new IllegalArgumentException(
+          "max pooling right after zero padding does not convert exactly");
+    }
+    Window win = window(l.config(), in);
+    int[] pads = win.pads();
+    String out = l.name();
+    writer.node(
+        "MaxPool",
+        List.of(x),
+        List.of(out),
+        Attribute.ints("kernel_shape", win.size()[0], win.size()[1]),
+        Attribute.ints("strides", win.strides()[0], win.strides()[1]),
+        Attribute.ints("pads", pads[0], pads[1], pads[2], pads[3]));
+    return new Value(out, new long[] {-1, in.shape()[1], win.outHw()[0], win.outHw()[1]});
+  }
+
+  /**
+   * A pooling layer's window on an NCHW input: pool_size, strides (default: pool_size) and 'same'
+   * pads as TensorFlow computes them (odd pixel at the bottom/right), or none for 'valid'.
+   */
+  private static Window window(JsonNode c, Value in) {
     int[] pool = pair(c.path("pool_size"), "pool_size");
     int[] strides =
         c.path("strides").isNull() || c.path("strides").isMissingNode()
             ? pool
             : pair(c.path("strides"), "strides");
     String padding = c.path("padding").asText("valid");
-    if (padding.equals("same") && padOutputs.contains(in.onnx())) {
-      // ONNX Runtime's PadFusion would merge the Pad into this pool's pads and then leave the
-      // padded zeros out of the averages.
-      throw new IllegalArgumentException(
-          "'same' pooling right after zero padding does not convert exactly");
-    }
     int[] pads = new int[4];
     long[] outHw = new long[2];
     for (int a = 0; a < 2; a++) {
@@ -772,23 +896,53 @@ public final class KerasToOnnx {
         throw new IllegalArgumentException("padding '" + padding + "'; only same and valid");
       }
     }
-    // Keras averages over the real pixels of a window only (count_include_pad 0); zero padding
-    // taken over from a ZeroPadding2D (only into 'valid' pools) is real pixels (1).
-    long includePad = 0;
-    if (in.pendingPads() != null) {
-      pads = in.pendingPads();
-      includePad = 1;
+    return new Window(pool, strides, pads, outHw);
+  }
+
+  private Value concatenate(Layer l) {
+    if (l.inbound().size() < 2) {
+      throw new IllegalArgumentException(
+          "Concatenate needs at least two inputs, got " + l.inbound());
     }
-    String out = l.name();
-    writer.node(
-        "AveragePool",
-        List.of(in.onnx()),
-        List.of(out),
-        Attribute.ints("kernel_shape", pool[0], pool[1]),
-        Attribute.ints("strides", strides[0], strides[1]),
-        Attribute.ints("pads", pads[0], pads[1], pads[2], pads[3]),
-        Attribute.of("count_include_pad", includePad));
-    return new Value(out, new long[] {-1, in.shape()[1], outHw[0], outHw[1]});
+    int rank = in(l, 0).rank();
+    int axis = l.config().path("axis").asInt(-1);
+    int keras = axis < 0 ? axis + rank : axis;
+    if (keras < 1 || keras >= rank) {
+      throw new IllegalArgumentException(
+          "axis " + axis + " of rank-" + rank + " inputs; only a non-batch axis");
+    }
+    // Keras's NHWC axis in our NCHW tensors: H -> 2, W -> 3, C -> 1
+    int onnxAxis = rank == 4 ? new int[] {0, 2, 3, 1}[keras] : keras;
+    long[] shape = null;
+    List<String> ins = new ArrayList<>();
+    for (int i = 0; i < l.inbound().size(); i++) {
+      Value v = in(l, i);
+      long[] s = v.shape();
+      if (shape == null) {
+        shape = s.clone();
+      } else {
+        boolean fits = s.length == shape.length;
+        for (int d = 1; fits && d < s.length; d++) {
+          fits = d == onnxAxis || s[d] == shape[d];
+        }
+        if (!fits) {
+          throw new IllegalArgumentException(
+              "input '"
+                  + l.inbound().get(i)
+                  + "' of shape "
+                  + Arrays.toString(s)
+                  + " does not fit "
+                  + Arrays.toString(in(l, 0).shape())
+                  + " except on axis "
+                  + axis);
+        }
+        shape[onnxAxis] += s[onnxAxis];
+      }
+      ins.add(materialised(v, l.name() + "/" + i));
+    }
+    String out = tensorName(l, rank);
+    writer.node("Concat", ins, List.of(out), Attribute.of("axis", (long) onnxAxis));
+    return new Value(out, shape);
   }
 
   private Value flatten(Layer l) {
@@ -826,7 +980,12 @@ public final class KerasToOnnx {
     }
     int units = ks[1];
     String p = l.name();
-    writer.initializer(p + "/W", new long[] {k, units}, kernel.values());
+    Weight.Uint8 stored = storedAsUint8(kernel);
+    if (stored != null) {
+      dequantisedKernel(p + "/W", new long[] {k, units}, stored, null);
+    } else {
+      writer.initializer(p + "/W", new long[] {k, units}, kernel.values());
+    }
     List<String> ins = new ArrayList<>(List.of(in.onnx(), p + "/W"));
     if (c.path("use_bias").asBoolean(true)) {
       writer.initializer(p + "/B", new long[] {units}, weight(l, "bias", units).values());
@@ -917,17 +1076,22 @@ public final class KerasToOnnx {
 
   /**
    * Writes a convolution's weight and bias and returns the names the Conv reads: the float
-   * initializers, or, when INT8 quantised the convolution's input, DequantizeLinear outputs of int8
-   * weights (symmetric, one scale per output channel) and int32 biases (scale {@code s_input *
-   * s_weight[c]}, so that the integer kernel adds them as they are).
+   * initializers (the weight as uint8 codes and their lookup when {@code stored} holds codes, see
+   * {@link #dequantisedKernel}), or, when INT8 quantised the convolution's input, DequantizeLinear
+   * outputs of int8 weights (symmetric, one scale per output channel) and int32 biases (scale
+   * {@code s_input * s_weight[c]}, so that the integer kernel adds them as they are).
    */
   private List<String> convolutionWeights(
-      String prefix, String input, long[] dims, double[] w, double[] b) {
+      String prefix, String input, long[] dims, double[] w, double[] b, StoredKernel stored) {
     String wName = prefix + "/W";
     String bName = prefix + "/B";
     Float inputScale = dequantisedScale.get(input);
     if (precision != Precision.INT8 || inputScale == null) {
-      writer.initializer(wName, dims, toFloats(w));
+      if (stored.uint8() != null) {
+        dequantisedKernel(wName, dims, stored.uint8(), stored.fold());
+      } else {
+        writer.initializer(wName, dims, toFloats(w));
+      }
       writer.initializer(bName, new long[] {dims[0]}, toFloats(b));
       return List.of(wName, bName);
     }
@@ -967,6 +1131,50 @@ public final class KerasToOnnx {
           Attribute.of("axis", 0L));
     }
     return List.of(wName, bName);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Weight storage
+
+  /** A convolution kernel's uint8 codes in ONNX order (null: float32) and its folded BN scale. */
+  private record StoredKernel(Weight.Uint8 uint8, double[] fold) {}
+
+  /** The weight's uint8 codes when the options keep them, else null (float32). */
+  private Weight.Uint8 storedAsUint8(Weight w) {
+    return options.weightStorage() == WeightStorage.TFJS_UINT8 ? w.uint8() : null;
+  }
+
+  /**
+   * Writes the float32 kernel {@code name} as its uint8 codes and the nodes that make it: {@code
+   * Gather(table, Cast(codes, int32))}, where the table holds the 256 values tfjs computes, {@code
+   * float32(q * scale + min)} in double precision; with {@code fold} (a folded BatchNormalization's
+   * scale per output channel, dimension 0) the result times {@code float32(fold[o])}.
+   */
+  private void dequantisedKernel(String name, long[] dims, Weight.Uint8 q, double[] fold) {
+    float[] table = new float[256];
+    for (int code = 0; code < table.length; code++) {
+      table[code] = Weight.Uint8.dequantise(code, q.scale(), q.min());
+    }
+    writer.initializer(name + "/uint8", ElementType.UINT8, dims, q.codes());
+    writer.initializer(name + "/table", new long[] {table.length}, table);
+    writer.node(
+        "Cast",
+        List.of(name + "/uint8"),
+        List.of(name + "/index"),
+        Attribute.of("to", (long) ElementType.INT32.code()));
+    String dequantised = fold == null ? name : name + "/dequantised";
+    writer.node(
+        "Gather",
+        List.of(name + "/table", name + "/index"),
+        List.of(dequantised),
+        Attribute.of("axis", 0L));
+    if (fold != null) {
+      long[] perChannel = new long[dims.length];
+      Arrays.fill(perChannel, 1);
+      perChannel[0] = dims[0];
+      writer.initializer(name + "/fold", perChannel, toFloats(fold));
+      writer.node("Mul", List.of(dequantised, name + "/fold"), List.of(name));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

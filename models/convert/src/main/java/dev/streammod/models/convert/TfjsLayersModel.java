@@ -20,6 +20,7 @@ import java.util.Objects;
  * weights, decoded from the weights manifest and shards the way tfjs-core's {@code decodeWeights}
  * does it. Quantised weights are dequantised as {@code float32(q * scale + min)} (computed in
  * double precision, as JavaScript does) for uint8 and uint16, and float16 is widened to float32.
+ * Weights stored as uint8 keep their codes beside the floats ({@link Weight#uint8()}).
  */
 public final class TfjsLayersModel {
   /** Supplies a shard's bytes by the path the manifest names. */
@@ -134,6 +135,7 @@ public final class TfjsLayersModel {
                 + " more (shards and manifest do not match)");
       }
       float[] values = new float[(int) count];
+      Weight.Uint8 uint8 = null;
       if (q == null) {
         for (int i = 0; i < values.length; i++) {
           values[i] = dtype.equals("int32") ? buf.getInt() : buf.getFloat();
@@ -149,13 +151,23 @@ public final class TfjsLayersModel {
         }
         double min = q.get("min").asDouble();
         double scale = q.get("scale").asDouble();
+        boolean keepCodes = stored.equals("uint8") && dtype.equals("float32");
+        byte[] codes = keepCodes ? new byte[values.length] : null;
         for (int i = 0; i < values.length; i++) {
           int v = stored.equals("uint8") ? buf.get() & 0xFF : buf.getShort() & 0xFFFF;
-          double d = v * scale + min;
-          values[i] = dtype.equals("int32") ? (float) Math.round(d) : (float) d;
+          if (keepCodes) {
+            codes[i] = (byte) v;
+            values[i] = Weight.Uint8.dequantise(v, scale, min);
+          } else {
+            double d = v * scale + min;
+            values[i] = dtype.equals("int32") ? (float) Math.round(d) : (float) d;
+          }
+        }
+        if (keepCodes) {
+          uint8 = new Weight.Uint8(codes, scale, min);
         }
       }
-      if (out.put(name, new Weight(name, shape, values)) != null) {
+      if (out.put(name, new Weight(name, shape, values, uint8)) != null) {
         throw new IllegalArgumentException(where + ": weight '" + name + "' appears twice");
       }
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -31,6 +33,8 @@ class KerasToOnnxTest {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
   private static final KerasToOnnx.Options OPTIONS =
       new KerasToOnnx.Options("tiny", "x", "y", "test model");
+  private static final KerasToOnnx.Options UINT8_OPTIONS =
+      new KerasToOnnx.Options("tiny", "x", "y", "test model", KerasToOnnx.WeightStorage.TFJS_UINT8);
   private static final double TOLERANCE = 1e-4;
 
   @TempDir Path dir;
@@ -72,6 +76,137 @@ class KerasToOnnxTest {
       }
       assertThat(sumP).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(KerasToOnnx.WeightStorage.class)
+  void inceptionV3LikeModelMatchesTheReference(KerasToOnnx.WeightStorage storage) throws Exception {
+    TinyKeras k = inceptionLike();
+    k.write(dir, "dense_2", false);
+    KerasToOnnx.Options options = new KerasToOnnx.Options("tiny", "x", "y", "test model", storage);
+
+    float[][] result = runAndCompare(k, "dense_2", 3, 5, options);
+
+    for (float[] row : result) {
+      double sumP = 0;
+      for (float v : row) {
+        sumP += v;
+      }
+      assertThat(sumP).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+  }
+
+  @Test
+  void uint8StorageDequantisesToTheFloat32WeightsBitForBit() throws Exception {
+    TinyKeras k = new TinyKeras(46, true);
+    String x = k.input("in", 6, 6, 3);
+    String c = k.conv("conv", x, 3, 4, 1, 3, 1, 1, "same", true, "relu");
+    String m = k.maxPool("pool", c, 2, 2, "valid");
+    String out = k.dense("dense", k.flatten("flat", m), 36, 5, "softmax");
+    k.write(dir, out, false);
+    float[] input = randomInput(2 * 6 * 6 * 3, 5);
+    long[] shape = {2, 6, 6, 3};
+    TfjsLayersModel model = TfjsLayersModel.fromDirectory(dir);
+    byte[] float32 = KerasToOnnx.convert(model, OPTIONS);
+    byte[] uint8 = KerasToOnnx.convert(model, UINT8_OPTIONS);
+
+    // No BatchNormalization to fold: the same kernels, so the same outputs to the last bit,
+    // whether ONNX Runtime folds the lookup into constants (optimisation ALL) or runs it (none).
+    for (OrtSession.SessionOptions.OptLevel level :
+        List.of(
+            OrtSession.SessionOptions.OptLevel.ALL_OPT,
+            OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+      assertThat(run(uint8, input, shape, null, level))
+          .as("optimisation %s", level)
+          .containsExactly(run(float32, input, shape, null, level));
+    }
+  }
+
+  @Test
+  void uint8StorageFoldsBatchNormalizationInFloat32() throws Exception {
+    TinyKeras k = inceptionLike();
+    k.write(dir, "dense_2", false);
+    TfjsLayersModel model = TfjsLayersModel.fromDirectory(dir);
+    float[] input = randomInput(2 * 17 * 17 * 3, 6);
+    long[] shape = {2, 17, 17, 3};
+
+    float[] float32 = run(KerasToOnnx.convert(model, OPTIONS), input, shape, null);
+    float[] uint8 = run(KerasToOnnx.convert(model, UINT8_OPTIONS), input, shape, null);
+
+    // folded in double (float32 storage) or in float32 (uint8): the last bit of some kernels
+    for (int i = 0; i < float32.length; i++) {
+      assertThat((double) uint8[i])
+          .isCloseTo(float32[i], org.assertj.core.data.Offset.offset(1e-6));
+    }
+  }
+
+  @Test
+  void uint8StorageKeepsOneBytePerKernelWeight() throws Exception {
+    TinyKeras k = new TinyKeras(45, true);
+    String x = k.input("in", 4, 4, 16);
+    String c = k.conv("conv", x, 16, 32, 3, 3, 1, 1, "same", false, "linear");
+    String a = k.activation("relu", k.batchNorm("bn", c, 32, false));
+    String out = k.dense("dense", k.flatten("flat", a), 512, 8, "softmax");
+    k.write(dir, out, false);
+    TfjsLayersModel model = TfjsLayersModel.fromDirectory(dir);
+    int weights = 3 * 3 * 16 * 32 + 512 * 8;
+
+    byte[] float32 = KerasToOnnx.convert(model, OPTIONS);
+    byte[] uint8 = KerasToOnnx.convert(model, UINT8_OPTIONS);
+
+    assertThat(float32.length).isGreaterThan(4 * weights);
+    // one byte per weight, plus a 256-value table per kernel and the folded scales
+    assertThat(uint8.length).isLessThan(float32.length - 3 * weights + 3_000);
+    runAndCompare(k, out, 2, 8, UINT8_OPTIONS);
+  }
+
+  @ParameterizedTest(name = "{0} pool={1} stride={2}")
+  @CsvSource({"valid, 3, 2", "same, 3, 1", "same, 2, 2", "valid, 2, 1"})
+  void maxPoolingTakesTheMaximumOverRealPixels(String padding, int pool, int stride)
+      throws Exception {
+    TinyKeras k = new TinyKeras(pool * 10 + stride, false);
+    String x = k.input("in", 7, 8, 2);
+    // a convolution without activation, so that windows at the border hold negative values only
+    String c = k.conv("conv", x, 2, 3, 1, 1, 1, "valid", true, "linear");
+    String out = k.maxPool("pool", c, pool, stride, padding);
+    k.write(dir, out, false);
+    runAndCompare(k, out, 2, -1);
+  }
+
+  @ParameterizedTest(name = "axis={0}")
+  @ValueSource(ints = {-1, 3, 1, 2})
+  void concatenateJoinsOnKerasAxis(int axis) throws Exception {
+    TinyKeras k = new TinyKeras(40 + axis, false);
+    String x = k.input("in", 4, 5, 2);
+    String a = k.conv("a", x, 2, 3, 1, 1, 1, "same", true, "relu");
+    String b = k.conv("b", x, 2, 3, 3, 1, 1, "same", true, "linear");
+    String out = k.concatenate("concat", axis, a, b, a);
+    k.write(dir, out, false);
+    runAndCompare(k, out, 2, -1);
+  }
+
+  @Test
+  void concatenateOfVectors() throws Exception {
+    TinyKeras k = new TinyKeras(43, true);
+    String x = k.input("in", 6);
+    String a = k.dense("a", x, 6, 3, "relu");
+    String b = k.dense("b", x, 6, 4, "linear");
+    String out = k.dense("out", k.concatenate("concat", -1, a, b), 7, 2, "softmax");
+    k.write(dir, out, false);
+    runAndCompare(k, out, 3, 2);
+  }
+
+  @Test
+  void maxPoolingRightAfterZeroPaddingIsRefused() throws Exception {
+    TinyKeras k = new TinyKeras(44, false);
+    String x = k.input("in", 5, 6, 2);
+    String p = k.zeroPad("pad", x, 1, 1, 1, 1);
+    String out = k.maxPool("pool", p, 3, 2, "valid");
+    k.write(dir, out, false);
+    TfjsLayersModel model = TfjsLayersModel.fromDirectory(dir);
+    assertThatThrownBy(() -> KerasToOnnx.convert(model, OPTIONS))
+        .hasMessageContaining("layer 'pool' (MaxPooling2D)")
+        .hasMessageContaining("does not convert exactly");
   }
 
   @ParameterizedTest(name = "size={0} kernel={1} stride={2} dilation={3}")
@@ -187,15 +322,15 @@ class KerasToOnnxTest {
   void anUnsupportedLayerIsNamedInTheError() throws Exception {
     TinyKeras k = new TinyKeras(13, false);
     String x = k.input("in", 4, 4, 2);
-    ObjectNode c = JsonNodeFactory.instance.objectNode().put("name", "maxpool");
-    c.putArray("pool_size").add(2).add(2);
-    String out = k.raw("maxpool", "MaxPooling2D", c, x);
+    ObjectNode c = JsonNodeFactory.instance.objectNode().put("name", "up");
+    c.putArray("size").add(2).add(2);
+    String out = k.raw("up", "UpSampling2D", c, x);
     k.write(dir, out, false);
     TfjsLayersModel model = TfjsLayersModel.fromDirectory(dir);
     assertThatThrownBy(() -> KerasToOnnx.convert(model, OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("layer 'maxpool' (MaxPooling2D)")
-        .hasMessageContaining("not supported");
+        .hasMessageContaining("layer 'up' (UpSampling2D)")
+        .hasMessageContaining("not supported; supported: InputLayer, ZeroPadding2D");
   }
 
   @Test
@@ -231,12 +366,71 @@ class KerasToOnnxTest {
   // ---------------------------------------------------------------------------------------------
 
   /**
+   * The layers of InceptionV3 at toy size, uint8-quantised weights as nsfwjs ships them: stem
+   * convolutions without bias, each followed by BatchNormalization without gamma and an Activation
+   * relu; a 3x3 max pool; a mixed block whose branches (1x1; 1x7 then 7x1; 'same' average pool then
+   * 1x1; 3x3 max pool) are concatenated on the channels; an 8x8-style 'valid' average pool over the
+   * whole map, Flatten, Dense relu, Dropout, Dense softmax.
+   */
+  private static TinyKeras inceptionLike() {
+    TinyKeras k = new TinyKeras(77, true);
+    String x = k.input("input_1", 17, 17, 3);
+    String s1 = convBn(k, "conv2d_1", x, 3, 8, 3, 3, 2, "valid"); // 8x8
+    String s2 = convBn(k, "conv2d_2", s1, 8, 8, 3, 3, 1, "same");
+    String m = k.maxPool("max_pooling2d_1", s2, 3, 1, "valid"); // 6x6
+    String b1 = convBn(k, "conv2d_3", m, 8, 4, 1, 1, 1, "same");
+    String b7 = convBn(k, "conv2d_4", m, 8, 4, 1, 7, 1, "same");
+    b7 = convBn(k, "conv2d_5", b7, 4, 6, 7, 1, 1, "same");
+    String bp = k.averagePool("average_pooling2d_1", m, 3, 1, "same");
+    bp = convBn(k, "conv2d_6", bp, 8, 2, 1, 1, 1, "same");
+    String mixed = k.concatenate("mixed0", 3, b1, b7, bp); // 6x6x12
+    String down = convBn(k, "conv2d_7", mixed, 12, 4, 3, 3, 2, "valid"); // 2x2
+    String dm = k.maxPool("max_pooling2d_2", mixed, 3, 2, "valid"); // 2x2x12
+    String mixed1 = k.concatenate("mixed1", -1, down, dm); // 2x2x16
+    String pool = k.averagePool("average_pooling2d_2", mixed1, 2, 2, "valid");
+    String h = k.dense("dense_1", k.flatten("flatten_1", pool), 16, 6, "relu");
+    k.dense("dense_2", k.dropout("dropout_1", h, 0.5), 6, 5, "softmax");
+    return k;
+  }
+
+  /** Conv2D without bias, BatchNormalization without gamma, Activation relu. */
+  private static String convBn(
+      TinyKeras k,
+      String name,
+      String in,
+      int cin,
+      int filters,
+      int kh,
+      int kw,
+      int stride,
+      String padding) {
+    String c = k.conv(name, in, cin, filters, kh, kw, stride, 1, padding, false, "linear");
+    String bn = k.batchNorm(name.replace("conv2d", "batch_normalization"), c, filters, false);
+    return k.activation(name.replace("conv2d", "activation"), bn);
+  }
+
+  private float[][] runAndCompare(TinyKeras k, String output, int batch, int width)
+      throws Exception {
+    return runAndCompare(k, output, batch, width, OPTIONS);
+  }
+
+  private static float[] randomInput(int count, long seed) {
+    Random random = new Random(seed);
+    float[] input = new float[count];
+    for (int i = 0; i < count; i++) {
+      input[i] = random.nextFloat();
+    }
+    return input;
+  }
+
+  /**
    * Converts the model in {@link #dir}, runs a random batch and checks every output value against
    * the reference. Returns the ONNX output rows.
    */
-  private float[][] runAndCompare(TinyKeras k, String output, int batch, int width)
+  private float[][] runAndCompare(
+      TinyKeras k, String output, int batch, int width, KerasToOnnx.Options options)
       throws Exception {
-    byte[] onnx = KerasToOnnx.convert(TfjsLayersModel.fromDirectory(dir), OPTIONS);
+    byte[] onnx = KerasToOnnx.convert(TfjsLayersModel.fromDirectory(dir), options);
     int[] shape = k.inputShape();
     int item = 1;
     long[] inShape = new long[shape.length + 1];
@@ -278,8 +472,30 @@ class KerasToOnnxTest {
 
   private static float[] run(byte[] onnx, float[] input, long[] shape, long[] expectedOutShape)
       throws Exception {
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession session = ENV.createSession(onnx, so);
+    return run(onnx, input, shape, expectedOutShape, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+  }
+
+  private static float[] run(
+      byte[] onnx,
+      float[] input,
+      long[] shape,
+      long[] expectedOutShape,
+      OrtSession.SessionOptions.OptLevel level)
+      throws Exception {
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(level);
+      return run(onnx, input, shape, expectedOutShape, so);
+    }
+  }
+
+  private static float[] run(
+      byte[] onnx,
+      float[] input,
+      long[] shape,
+      long[] expectedOutShape,
+      OrtSession.SessionOptions so)
+      throws Exception {
+    try (OrtSession session = ENV.createSession(onnx, so);
         OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(input), shape);
         OrtSession.Result r = session.run(Map.of("x", t))) {
       OnnxTensor out = (OnnxTensor) r.get("y").orElseThrow();

@@ -54,8 +54,14 @@ class TfjsLayersModelTest {
     assertThat(m.weights().get("u8").values())
         .containsExactly(
             (float) (0 * 0.1 - 1.5), (float) (15 * 0.1 - 1.5), (float) (255 * 0.1 - 1.5));
+    Weight.Uint8 codes = m.weights().get("u8").uint8();
+    assertThat(codes.codes()).containsExactly(0, 15, 255);
+    assertThat(codes.scale()).isEqualTo(0.1);
+    assertThat(codes.min()).isEqualTo(-1.5);
     assertThat(m.weights().get("u16").values())
         .containsExactly((float) (1000 * 0.001), (float) (65535 * 0.001));
+    assertThat(m.weights().get("u16").uint8()).isNull();
+    assertThat(m.weights().get("f32").uint8()).isNull();
     assertThat(m.weights().get("f16").values()).containsExactly(1.0f, -2.5f);
     assertThat(m.weights().get("f32").shape()).containsExactly(1, 1);
     assertThat(m.weights().get("f32").values()).containsExactly(3.25f);

@@ -120,14 +120,31 @@ final class TinyKeras {
       String padding,
       boolean bias,
       String activation) {
+    return conv(
+        name, in, cin, filters, kernel, kernel, stride, dilation, padding, bias, activation);
+  }
+
+  /** A convolution with a kernel of {@code kh x kw} (InceptionV3 has 1x7 and 7x1 ones). */
+  String conv(
+      String name,
+      String in,
+      int cin,
+      int filters,
+      int kh,
+      int kw,
+      int stride,
+      int dilation,
+      String padding,
+      boolean bias,
+      String activation) {
     ObjectNode c = config(name);
     c.put("filters", filters);
-    c.putArray("kernel_size").add(kernel).add(kernel);
+    c.putArray("kernel_size").add(kh).add(kw);
     c.putArray("strides").add(stride).add(stride);
     c.put("padding", padding).put("data_format", "channels_last");
     c.putArray("dilation_rate").add(dilation).add(dilation);
     c.put("activation", activation).put("use_bias", bias);
-    float[] k = weight(name + "/kernel", new int[] {kernel, kernel, cin, filters}, -0.5, 0.5);
+    float[] k = weight(name + "/kernel", new int[] {kh, kw, cin, filters}, -0.5, 0.5);
     float[] b = bias ? weight(name + "/bias", new int[] {filters}, -0.3, 0.3) : null;
     return layer(
         name,
@@ -137,7 +154,7 @@ final class TinyKeras {
         v -> {
           Nd x = v.get(in);
           return activate(
-              convolve(x, kernel, stride, dilation, padding, filters, 1, k, b, false), activation);
+              convolve(x, kh, kw, stride, dilation, padding, filters, 1, k, b, false), activation);
         });
   }
 
@@ -160,6 +177,7 @@ final class TinyKeras {
             convolve(
                 v.get(in),
                 kernel,
+                kernel,
                 stride,
                 1,
                 padding,
@@ -171,10 +189,21 @@ final class TinyKeras {
   }
 
   String batchNorm(String name, String in, int channels) {
+    return batchNorm(name, in, channels, true);
+  }
+
+  /** {@code scale} false: no gamma (InceptionV3's BatchNormalization layers have none). */
+  String batchNorm(String name, String in, int channels, boolean scale) {
     ObjectNode c = config(name);
     c.put("axis", -1).put("momentum", 0.99).put("epsilon", 0.001).put("center", true);
-    c.put("scale", true);
-    float[] gamma = weight(name + "/gamma", new int[] {channels}, 0.5, 1.5);
+    c.put("scale", scale);
+    float[] gamma = new float[channels];
+    if (scale) {
+      gamma = weight(name + "/gamma", new int[] {channels}, 0.5, 1.5);
+    } else {
+      Arrays.fill(gamma, 1f);
+    }
+    float[] g = gamma;
     float[] beta = weight(name + "/beta", new int[] {channels}, -0.5, 0.5);
     float[] mean = weight(name + "/moving_mean", new int[] {channels}, -0.5, 0.5);
     float[] var = weight(name + "/moving_variance", new int[] {channels}, 0.2, 2.0);
@@ -189,7 +218,7 @@ final class TinyKeras {
           double[] out = new double[x.v().length];
           for (int i = 0; i < out.length; i++) {
             int k = i % ch;
-            out[i] = (x.v()[i] - mean[k]) / Math.sqrt(var[k] + 0.001) * gamma[k] + beta[k];
+            out[i] = (x.v()[i] - mean[k]) / Math.sqrt(var[k] + 0.001) * g[k] + beta[k];
           }
           return new Nd(x.shape(), out);
         });
@@ -237,6 +266,94 @@ final class TinyKeras {
             }
           }
           return new Nd(first.shape(), out);
+        });
+  }
+
+  /** An Activation layer with activation relu. */
+  String activation(String name, String in) {
+    ObjectNode c = config(name);
+    c.put("activation", "relu");
+    return layer(name, "Activation", c, List.of(in), v -> activate(v.get(in), "relu"));
+  }
+
+  /** Concatenation on {@code axis} (Keras's, NHWC: -1 or 3 the channels, 1 height, 2 width). */
+  String concatenate(String name, int axis, String... ins) {
+    ObjectNode c = config(name);
+    c.put("axis", axis);
+    return layer(
+        name,
+        "Concatenate",
+        c,
+        List.of(ins),
+        v -> {
+          if (v.get(ins[0]).shape().length == 1) { // vectors: one after the other
+            double[] out = new double[0];
+            for (String in : ins) {
+              double[] x = v.get(in).v();
+              out = Arrays.copyOf(out, out.length + x.length);
+              System.arraycopy(x, 0, out, out.length - x.length, x.length);
+            }
+            return new Nd(new int[] {out.length}, out);
+          }
+          int a = axis < 0 ? axis + 3 : axis - 1; // axis of [H, W, C]
+          int[] shape = v.get(ins[0]).shape().clone();
+          shape[a] = 0;
+          for (String in : ins) {
+            shape[a] += v.get(in).shape()[a];
+          }
+          double[] out = new double[shape[0] * shape[1] * shape[2]];
+          int offset = 0;
+          for (String in : ins) {
+            Nd x = v.get(in);
+            for (int y = 0; y < x.h(); y++) {
+              for (int xx = 0; xx < x.w(); xx++) {
+                for (int ch = 0; ch < x.c(); ch++) {
+                  int[] at = {y, xx, ch};
+                  at[a] += offset;
+                  out[(at[0] * shape[1] + at[1]) * shape[2] + at[2]] = x.at(y, xx, ch);
+                }
+              }
+            }
+            offset += x.shape()[a];
+          }
+          return new Nd(shape, out);
+        });
+  }
+
+  /** MaxPooling2D; 'same' windows take the maximum over the real pixels only, as TensorFlow. */
+  String maxPool(String name, String in, int pool, int stride, String padding) {
+    ObjectNode c = config(name);
+    c.putArray("pool_size").add(pool).add(pool);
+    c.putArray("strides").add(stride).add(stride);
+    c.put("padding", padding).put("data_format", "channels_last");
+    return layer(
+        name,
+        "MaxPooling2D",
+        c,
+        List.of(in),
+        v -> {
+          Nd x = v.get(in);
+          int[] oh = outSize(x.h(), pool, stride, 1, padding);
+          int[] ow = outSize(x.w(), pool, stride, 1, padding);
+          double[] out = new double[oh[0] * ow[0] * x.c()];
+          for (int y = 0; y < oh[0]; y++) {
+            for (int xx = 0; xx < ow[0]; xx++) {
+              for (int ch = 0; ch < x.c(); ch++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int ky = 0; ky < pool; ky++) {
+                  for (int kx = 0; kx < pool; kx++) {
+                    int sy = y * stride + ky - oh[1];
+                    int sx = xx * stride + kx - ow[1];
+                    if (sy >= 0 && sy < x.h() && sx >= 0 && sx < x.w()) {
+                      max = Math.max(max, x.at(sy, sx, ch));
+                    }
+                  }
+                }
+                out[(y * ow[0] + xx) * x.c() + ch] = max;
+              }
+            }
+          }
+          return new Nd(new int[] {oh[0], ow[0], x.c()}, out);
         });
   }
 
@@ -489,12 +606,13 @@ final class TinyKeras {
   }
 
   /**
-   * A 2-D convolution in NHWC: plain with a kernel [k, k, cin, filters], or depthwise with a kernel
-   * [k, k, cin, multiplier] and {@code filters == cin * multiplier}.
+   * A 2-D convolution in NHWC: plain with a kernel [kh, kw, cin, filters], or depthwise with a
+   * kernel [kh, kw, cin, multiplier] and {@code filters == cin * multiplier}.
    */
   private static Nd convolve(
       Nd x,
-      int kernel,
+      int kh,
+      int kw,
       int stride,
       int dilation,
       String padding,
@@ -503,15 +621,15 @@ final class TinyKeras {
       float[] k,
       float[] bias,
       boolean depthwise) {
-    int[] oh = outSize(x.h(), kernel, stride, dilation, padding);
-    int[] ow = outSize(x.w(), kernel, stride, dilation, padding);
+    int[] oh = outSize(x.h(), kh, stride, dilation, padding);
+    int[] ow = outSize(x.w(), kw, stride, dilation, padding);
     double[] out = new double[oh[0] * ow[0] * filters];
     for (int y = 0; y < oh[0]; y++) {
       for (int xx = 0; xx < ow[0]; xx++) {
         for (int o = 0; o < filters; o++) {
           double s = bias == null ? 0 : bias[o];
-          for (int ky = 0; ky < kernel; ky++) {
-            for (int kx = 0; kx < kernel; kx++) {
+          for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
               int sy = y * stride + ky * dilation - oh[1];
               int sx = xx * stride + kx * dilation - ow[1];
               if (sy < 0 || sy >= x.h() || sx < 0 || sx >= x.w()) {
@@ -520,10 +638,10 @@ final class TinyKeras {
               if (depthwise) {
                 int ci = o / multiplier;
                 int m = o % multiplier;
-                s += x.at(sy, sx, ci) * k[((ky * kernel + kx) * x.c() + ci) * multiplier + m];
+                s += x.at(sy, sx, ci) * k[((ky * kw + kx) * x.c() + ci) * multiplier + m];
               } else {
                 for (int ci = 0; ci < x.c(); ci++) {
-                  s += x.at(sy, sx, ci) * k[((ky * kernel + kx) * x.c() + ci) * filters + o];
+                  s += x.at(sy, sx, ci) * k[((ky * kw + kx) * x.c() + ci) * filters + o];
                 }
               }
             }

@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * Writes an ONNX model (ModelProto) with our own protobuf encoder: graph inputs and outputs with
- * fixed or symbolic dimensions, initializers (float, int64, int32, int8, uint8), and nodes with int, float, string and
- * list attributes. Defaults: IR version 7, default-domain opset 13. Nodes must be added in
- * topological order; {@link #toByteArray()} checks that every node input is defined before use.
+ * fixed or symbolic dimensions, initializers (float, int64, int32, int8, uint8), and nodes with
+ * int, float, string and list attributes. Defaults: IR version 7, default-domain opset 13. Nodes
+ * must be added in topological order; {@link #toByteArray()} checks that every node input is
+ * defined before use.
  *
  * <pre>
  * new OnnxWriter("add")
@@ -44,6 +45,11 @@ public final class OnnxWriter {
 
     ElementType(int code) {
       this.code = code;
+    }
+
+    /** The TensorProto.DataType number (the value of a Cast node's {@code to}). */
+    public int code() {
+      return code;
     }
   }
 
