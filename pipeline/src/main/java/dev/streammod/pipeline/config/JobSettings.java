@@ -34,9 +34,9 @@ public record JobSettings(
     stats = stats == null ? StatsOptions.defaults() : stats;
     metrics = metrics == null ? MetricsOptions.defaults() : metrics;
     fetch = fetch == null ? FetchOptions.disabled() : fetch;
-    cascade = cascade == null ? CascadeOptions.off() : cascade;
+    cascade = (cascade == null ? CascadeOptions.unset() : cascade).resolvedFor(model);
     evidence = evidence == null ? EvidenceOptions.off() : evidence;
-    if (cascade.enabled()
+    if (Boolean.TRUE.equals(cascade.enabled())
         && cascade.model().equals(model.name())
         && java.util.Objects.equals(cascade.version(), model.version())) {
       throw new IllegalArgumentException(

@@ -89,7 +89,7 @@ public record ModerationSpec(
               .policy(spec.policy)
               .evidence(spec.evidence);
       int admission = spec.inFlight;
-      if (spec.cascade.enabled()) {
+      if (Boolean.TRUE.equals(spec.cascade.enabled())) {
         ModelSettings second = spec.cascade.secondModel(spec.model);
         ModelArtifact secondArtifact = ModerationComponents.artifact(second);
         ModelConfig secondConfig = secondArtifact.config();
@@ -108,7 +108,7 @@ public record ModerationSpec(
             new SegmentDecoder(ModerationComponents.decoderSettings(spec.decoder, secondConfig)),
             secondLease.batcher());
       }
-      if (spec.cascade.enabled() || spec.evidence != null) {
+      if (Boolean.TRUE.equals(spec.cascade.enabled()) || spec.evidence != null) {
         // A segment hands itself a further step while its previous one still holds its place.
         admission++;
       }

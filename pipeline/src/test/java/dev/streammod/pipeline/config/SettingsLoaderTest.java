@@ -48,8 +48,13 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void cascadeIsOffByDefaultAndItsSettingsAreChecked() {
-    assertThat(SettingsLoader.load(null, Map.of()).cascade().enabled()).isFalse();
+  void cascadeIsOnByDefaultForTheBundledMobileNetOnlyAndItsSettingsAreChecked() {
+    assertThat(SettingsLoader.load(null, Map.of()).cascade().enabled()).isTrue();
+    assertThat(SettingsLoader.load(null, Map.of("model.name", "nsfw-mobilenet-v2-int8")).cascade().enabled()).isTrue();
+    assertThat(SettingsLoader.load(null, Map.of("cascade.enabled", "false")).cascade().enabled()).isFalse();
+    assertThat(SettingsLoader.load(null, Map.of("model.name", "nsfw-inception-v3")).cascade().enabled())
+        .as("another first model")
+        .isFalse();
     JobSettings s = SettingsLoader.load(null, Map.of("cascade.enabled", "true", "cascade.mode", "veto"));
     assertThat(s.cascade().model()).isEqualTo("nsfw-inception-v3");
     assertThat(s.cascade().cascadeMode()).isEqualTo(dev.streammod.pipeline.moderation.Cascade.Mode.VETO);
