@@ -55,18 +55,8 @@ class StreamWindowTest {
   void theNewestFlagIsKeptAndItsThumbnailSentOnlyWithItsWindow() {
     byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2};
     StreamWindow w = StreamWindow.startingAt(T0);
-    ModerationVerdict flagged =
-        ModerationVerdict.newBuilder(verdictRecord("s", Decision.REVIEW, 1, 1, 1, 5, false))
-            .setSequence(17)
-            .setEvidenceJpeg(java.nio.ByteBuffer.wrap(jpeg))
-            .build();
-    w.add(StatsEvent.verdict(flagged, T0), T0 + 10);
-    ModerationVerdict allowed =
-        ModerationVerdict.newBuilder(verdictRecord("s", Decision.ALLOW, 1, 1, 1, 5, false))
-            .setSequence(18)
-            .setEvidenceJpeg(java.nio.ByteBuffer.wrap(jpeg))
-            .build();
-    w.add(StatsEvent.verdict(allowed, T0), T0 + 20);
+    w.add(StatsEvent.verdict(withEvidence(Decision.REVIEW, 17, jpeg), T0), T0 + 10);
+    w.add(StatsEvent.verdict(withEvidence(Decision.ALLOW, 18, jpeg), T0), T0 + 20);
 
     StreamStats first = w.snapshot("s", T0 + 5000, T0 + 5000);
     assertThat(first.getLastFlagSequence()).isEqualTo(17);
@@ -195,6 +185,13 @@ class StreamWindowTest {
             ingestMs,
             stream.getBytes(StandardCharsets.UTF_8),
             new byte[bytes]));
+  }
+
+  private static ModerationVerdict withEvidence(Decision d, long sequence, byte[] jpeg) {
+    return ModerationVerdict.newBuilder(verdictRecord("s", d, 1, 1, 1, 5, false))
+        .setSequence(sequence)
+        .setEvidenceJpeg(java.nio.ByteBuffer.wrap(jpeg))
+        .build();
   }
 
   static StatsEvent verdict(
