@@ -32,6 +32,7 @@ public final class ModerationJobMain {
       return;
     }
     JobSettings settings = main.arguments.settings();
+    settings.kafka().checkReachable();
     main.arguments.createTopicsIfAsked(settings);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     ModerationJob.warnIfCheckpointsInJobManagerMemory(env, settings, System.err);

@@ -25,6 +25,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobSettings settings = arguments.settings();
+    settings.kafka().checkReachable();
     arguments.createTopicsIfAsked(settings);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     ModerationJob.warnIfCheckpointsInJobManagerMemory(env, settings, System.err);

@@ -1,6 +1,7 @@
 package dev.streammod.pipeline.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.streammod.connectors.KafkaReachability;
 import dev.streammod.connectors.Topics;
 import java.io.Serializable;
 import java.util.Map;
@@ -16,7 +17,8 @@ public record KafkaSettings(
     @JsonProperty("transactional-id-prefix") String transactionalIdPrefix,
     @JsonProperty("consumer") Map<String, String> consumer,
     @JsonProperty("producer") Map<String, String> producer,
-    @JsonProperty("delivery") Delivery delivery)
+    @JsonProperty("delivery") Delivery delivery,
+    @JsonProperty("startup-timeout-ms") Long startupTimeoutMs)
     implements Serializable {
 
   /**
@@ -50,6 +52,16 @@ public record KafkaSettings(
     }
   }
 
+  /**
+   * Checks that Kafka answers at {@code bootstrap-servers} with the consumer's client settings
+   * (security among them) within {@code startup-timeout-ms}; throws once, naming the address and
+   * the cause, when it does not.
+   */
+  public void checkReachable() {
+    KafkaReachability.check(
+        bootstrapServers, consumer, java.time.Duration.ofMillis(startupTimeoutMs), "kafka.startup-timeout-ms");
+  }
+
   public KafkaSettings {
     bootstrapServers = Check.nonBlank("kafka.bootstrap-servers", bootstrapServers, "localhost:9092");
     segmentsTopic = Check.nonBlank("kafka.segments-topic", segmentsTopic, Topics.SEGMENTS);
@@ -63,6 +75,10 @@ public record KafkaSettings(
     consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
     producer = producer == null ? Map.of() : Map.copyOf(producer);
     delivery = delivery == null ? Delivery.EXACTLY_ONCE : delivery;
+    startupTimeoutMs = Check.positive("kafka.startup-timeout-ms", startupTimeoutMs, 30_000L);
+    if (startupTimeoutMs < 1_000) {
+      throw new IllegalArgumentException("kafka.startup-timeout-ms must be >= 1000, got " + startupTimeoutMs);
+    }
     if (segmentsTopic.equals(verdictsTopic) || segmentsTopic.equals(deadLetterTopic)) {
       throw new IllegalArgumentException(
           "kafka.segments-topic must differ from the verdicts and dead-letter topics, got '"
