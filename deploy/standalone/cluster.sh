@@ -7,6 +7,9 @@
 #                     [--kafka-port P] [--prometheus-port P] [--no-kafka]
 #   cluster.sh status [--dir DIR]
 #   cluster.sh stop   [--dir DIR]
+#   cluster.sh start-taskmanager --dir DIR -- I   (re)start TaskManager I (1-based), as a supervisor would
+#   cluster.sh stop-kafka  --dir DIR              stop the broker (SIGTERM; SIGKILL after 15 s)
+#   cluster.sh start-kafka --dir DIR              start it again on its data
 #   cluster.sh flink  [--dir DIR] -- ARGS...   Flink's own command line (`flink run`, `flink list`,
 #                                              `flink stop --savepointPath ...`) against the cluster
 #
@@ -26,7 +29,7 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # What Flink's own config.yaml passes to every JVM on Java 17 (env.java.default-opts.all).
 JDK_OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 die() { echo "cluster: $*" >&2; exit 1; }
 
 [[ $# -ge 1 ]] || usage
@@ -87,6 +90,9 @@ taskmanager:
   memory:
     process:
       size: 2048m
+  # Spread a job's slots over the TaskManagers instead of filling one first.
+  load-balance:
+    mode: slots
 parallelism:
   default: 2
 rest:
@@ -107,6 +113,11 @@ execution:
     savepoint-dir: file://$DIR/savepoints
 restart-strategy:
   type: exponential-delay
+# A TaskManager that dies without a word (kill -9, a lost machine) is declared lost after this long
+# (Flink's default is 50 s); its tasks are then restarted on the TaskManagers that are left.
+heartbeat:
+  interval: 2000
+  timeout: 10000
 metrics:
   reporter:
     prom:
@@ -267,6 +278,21 @@ case "$CMD" in
     need_libs; load_state
     [[ ${#PASS[@]} -eq 1 ]] || die "usage: cluster.sh start-taskmanager --dir DIR -- INDEX"
     start_taskmanager "${PASS[0]}"
+    ;;
+  stop-kafka)
+    load_state
+    f="$PIDS/kafka.pid"
+    alive "$f" || die "the broker is not running"
+    pid="$(cat "$f")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    echo "cluster: stopped kafka (pid $pid)"
+    ;;
+  start-kafka)
+    need_libs; load_state
+    start_kafka
+    wait_until 90 "the Kafka broker on port $KAFKA_PORT" port_open "$KAFKA_PORT"
     ;;
   status)
     load_state

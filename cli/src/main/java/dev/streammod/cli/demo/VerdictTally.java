@@ -13,10 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -58,10 +61,37 @@ public final class VerdictTally implements AutoCloseable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "verdict-tally-" + System.nanoTime());
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(32 << 20));
     consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(verdictsTopic, deadLetterTopic));
+    // Partitions assigned, not a consumer group: a group rebalance (after a broker restart, say)
+    // would reset the positions to the earliest offset and read every verdict again.
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : List.of(verdictsTopic, deadLetterTopic)) {
+      partitions.addAll(partitionsOf(topic));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  private List<TopicPartition> partitionsOf(String topic) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      if (infos != null && !infos.isEmpty()) {
+        List<TopicPartition> out = new ArrayList<>();
+        infos.forEach(i -> out.add(new TopicPartition(i.topic(), i.partition())));
+        return out;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic '" + topic + "' has no partitions to read verdicts from");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for topic '" + topic + "'", e);
+      }
+    }
   }
 
   /** Polls once; call from one thread only. */

@@ -96,6 +96,35 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /** Kills TaskManager {@code i} (1-based) with SIGKILL, as a crash would; returns once it is gone. */
+  void killTaskManager(int i) throws Exception {
+    long pid = Long.parseLong(Files.readString(dir.resolve("pids/taskmanager-" + i + ".pid")).strip());
+    ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("TaskManager " + i + " is not running"));
+    Process kill = new ProcessBuilder("kill", "-9", String.valueOf(pid)).start();
+    kill.waitFor(10, TimeUnit.SECONDS);
+    p.onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Starts TaskManager {@code i} again, as a supervisor would. */
+  void startTaskManager(int i) throws Exception {
+    Result r = script(dir.resolve("tm-start.out"), 60, "start-taskmanager", "--dir", dir.toString(), "--", String.valueOf(i));
+    if (r.exit() != 0) {
+      throw new IllegalStateException("start-taskmanager " + i + " failed: " + r.output());
+    }
+  }
+
+  /** Stops the broker process and starts it again on its data; returns once it listens. */
+  void restartBroker() throws Exception {
+    Result stop = script(dir.resolve("kafka-stop.out"), 60, "stop-kafka", "--dir", dir.toString());
+    if (stop.exit() != 0) {
+      throw new IllegalStateException("stop-kafka failed: " + stop.output());
+    }
+    Result start = script(dir.resolve("kafka-start.out"), 120, "start-kafka", "--dir", dir.toString());
+    if (start.exit() != 0) {
+      throw new IllegalStateException("start-kafka failed: " + start.output());
+    }
+  }
+
   boolean jobManagerAlive() throws IOException {
     Path f = dir.resolve("pids/jobmanager.pid");
     return Files.exists(f)
