@@ -93,7 +93,7 @@ class ChaosIT {
             jarId,
             new FlinkRest.RunRequest(
                 ModerationJobMain.class.getName(), List.of("--config-yaml", Files.readString(config)), 2, null, false));
-    awaitRunning(rest, jobId);
+    StandaloneCluster.awaitRunning(rest, jobId);
 
     long expected = (long) STREAMS * ROUNDS;
     long publishMs = ROUNDS * ROUND_MS;
@@ -211,21 +211,6 @@ class ChaosIT {
     }
   }
 
-  private static void awaitRunning(FlinkRest rest, String jobId) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (System.nanoTime() < deadline) {
-      JsonNode job = rest.job(jobId);
-      boolean all = job.path("state").asText().equals("RUNNING");
-      for (JsonNode v : job.path("vertices")) {
-        all &= v.path("status").asText().equals("RUNNING");
-      }
-      if (all) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("job " + jobId + " did not reach RUNNING: " + rest.job(jobId));
-  }
 
   /** The job's failures, oldest first, as "time: exception" (Flink's exception history). */
   private static List<String> failures(String url) throws Exception {

@@ -96,6 +96,23 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /** Waits until the job and all its vertices run. */
+  static void awaitRunning(dev.streammod.cli.submit.FlinkRest rest, String jobId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      com.fasterxml.jackson.databind.JsonNode job = rest.job(jobId);
+      boolean all = job.path("state").asText().equals("RUNNING");
+      for (com.fasterxml.jackson.databind.JsonNode v : job.path("vertices")) {
+        all &= v.path("status").asText().equals("RUNNING");
+      }
+      if (all) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("job " + jobId + " did not reach RUNNING: " + rest.job(jobId));
+  }
+
   /** Kills TaskManager {@code i} (1-based) with SIGKILL, as a crash would; returns once it is gone. */
   void killTaskManager(int i) throws Exception {
     long pid = Long.parseLong(Files.readString(dir.resolve("pids/taskmanager-" + i + ".pid")).strip());
