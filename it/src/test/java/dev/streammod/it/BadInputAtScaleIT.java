@@ -129,15 +129,22 @@ class BadInputAtScaleIT {
           samples.add(new long[] {read, heapUsedMiB(), rssMiB()});
         }
       }
-      // A few checkpoints more: a duplicate or a late dead letter would be committed by then.
-      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < settle) {
+      // The dead letters carry the original records (up to a MiB each) on one partition: read them
+      // all, then a few checkpoints more, by when a duplicate would be committed too.
+      long lettersDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+      long settle = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(settle, lettersDeadline)) {
+        if (settle == Long.MAX_VALUE && deadLetters.size() >= errors.size()) {
+          settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        }
         for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
           if (r.topic().equals(Topics.VERDICTS)) {
             ModerationVerdict v = verdictCodec.decode(r.value());
             verdicts.merge(v.getSourcePartition() + "@" + v.getSourceOffset(), 1, Integer::sum);
           } else {
             DeadLetter d = deadLetterCodec.decode(r.value());
+            assertThat(d.getErrorCode()).isNotBlank();
+            assertThat(d.getErrorMessage()).isNotBlank();
             deadLetters.merge(d.getSourcePartition() + "@" + d.getSourceOffset(), 1, Integer::sum);
           }
         }
@@ -218,7 +225,8 @@ class BadInputAtScaleIT {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(64 << 20));
+    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(128 << 20));
     KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> parts = new ArrayList<>();
     for (String t : List.of(Topics.VERDICTS, Topics.DEAD_LETTERS)) {

@@ -8,8 +8,6 @@ import dev.streammod.cli.demo.SegmentKind;
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
 import dev.streammod.cli.submit.FlinkRest;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.pipeline.ModerationJobMain;
 import java.net.URI;
@@ -52,23 +50,12 @@ class ChaosIT {
 
   @Test
   void everySegmentGetsExactlyOneVerdictAcrossTaskManagerKillsAndABrokerRestart() throws Exception {
-    try (StandaloneCluster cluster = StandaloneCluster.start(work.resolve("cluster"), 2, 2)) {
-      try {
-        run(cluster);
-      } catch (AssertionError | Exception e) {
-        throw new AssertionError(e.getMessage() + cluster.logs(), e);
-      }
-    }
+    StandaloneCluster.with(work.resolve("cluster"), 2, 2, this::run);
   }
 
   private void run(StandaloneCluster cluster) throws Exception {
     String bootstrap = cluster.bootstrapServers();
-    TopicAdmin.ensureTopics(
-        bootstrap,
-        List.of(
-            TopicSpec.segmentsTopic(Topics.SEGMENTS, 4),
-            TopicSpec.verdictsTopic(Topics.VERDICTS, 4),
-            TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
+    cluster.createJobTopics(4);
     Path config = work.resolve("moderation.yaml");
     Files.writeString(
         config,

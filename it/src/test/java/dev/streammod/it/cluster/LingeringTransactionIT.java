@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.submit.FlinkRest;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.pipeline.ModerationJobMain;
 import java.nio.file.Path;
@@ -44,23 +42,12 @@ class LingeringTransactionIT {
 
   @Test
   void aReadCommittedReaderIsHeldNoLongerThanTheTransactionTimeout() throws Exception {
-    try (StandaloneCluster cluster = StandaloneCluster.start(work.resolve("cluster"), 1, 2)) {
-      try {
-        run(cluster);
-      } catch (AssertionError | Exception e) {
-        throw new AssertionError(e.getMessage() + cluster.logs(), e);
-      }
-    }
+    StandaloneCluster.with(work.resolve("cluster"), 1, 2, this::run);
   }
 
   private void run(StandaloneCluster cluster) throws Exception {
     String bootstrap = cluster.bootstrapServers();
-    TopicAdmin.ensureTopics(
-        bootstrap,
-        List.of(
-            TopicSpec.segmentsTopic(Topics.SEGMENTS, 1),
-            TopicSpec.verdictsTopic(Topics.VERDICTS, 1),
-            TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
+    cluster.createJobTopics(1);
     String config =
         String.join(
             "\n",

@@ -1,5 +1,10 @@
 package dev.streammod.it.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streammod.cli.submit.FlinkRest;
+import dev.streammod.connectors.TopicAdmin;
+import dev.streammod.connectors.TopicSpec;
+import dev.streammod.connectors.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +62,35 @@ final class StandaloneCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** What a test does with a running cluster. */
+  interface Body {
+    void run(StandaloneCluster cluster) throws Exception;
+  }
+
+  /**
+   * Starts a cluster, runs {@code body} against it and stops it; a failure carries the last lines
+   * of every process's log.
+   */
+  static void with(Path dir, int taskManagers, int slots, Body body) throws Exception {
+    try (StandaloneCluster cluster = start(dir, taskManagers, slots)) {
+      try {
+        body.run(cluster);
+      } catch (AssertionError | Exception e) {
+        throw new AssertionError(e.getMessage() + cluster.logs(), e);
+      }
+    }
+  }
+
+  /** The job's topics: segments and verdicts with {@code partitions} each, dead letters with one. */
+  void createJobTopics(int partitions) {
+    TopicAdmin.ensureTopics(
+        bootstrapServers(),
+        List.of(
+            TopicSpec.segmentsTopic(Topics.SEGMENTS, partitions),
+            TopicSpec.verdictsTopic(Topics.VERDICTS, partitions),
+            TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
+  }
+
   String restUrl() {
     return "http://localhost:" + restPort;
   }
@@ -97,12 +131,12 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** Waits until the job and all its vertices run. */
-  static void awaitRunning(dev.streammod.cli.submit.FlinkRest rest, String jobId) throws Exception {
+  static void awaitRunning(FlinkRest rest, String jobId) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline) {
-      com.fasterxml.jackson.databind.JsonNode job = rest.job(jobId);
+      JsonNode job = rest.job(jobId);
       boolean all = job.path("state").asText().equals("RUNNING");
-      for (com.fasterxml.jackson.databind.JsonNode v : job.path("vertices")) {
+      for (JsonNode v : job.path("vertices")) {
         all &= v.path("status").asText().equals("RUNNING");
       }
       if (all) {

@@ -11,8 +11,6 @@ import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
 import dev.streammod.cli.submit.FlinkRest;
 import dev.streammod.cli.submit.FlinkRestException;
-import dev.streammod.connectors.TopicAdmin;
-import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import dev.streammod.pipeline.ModerationJobMain;
 import java.io.IOException;
@@ -80,12 +78,7 @@ class StandaloneClusterIT {
 
   private void runJobAcrossSavepointAndRescale(StandaloneCluster cluster) throws Exception {
     String bootstrap = cluster.bootstrapServers();
-    TopicAdmin.ensureTopics(
-        bootstrap,
-        List.of(
-            TopicSpec.segmentsTopic(Topics.SEGMENTS, 4),
-            TopicSpec.verdictsTopic(Topics.VERDICTS, 4),
-            TopicSpec.deadLettersTopic(Topics.DEAD_LETTERS, 1)));
+    cluster.createJobTopics(4);
     Path config = work.resolve("moderation.yaml");
     Files.writeString(
         config,
