@@ -97,18 +97,13 @@ public final class KafkaReachability {
         return admin.describeCluster().clusterId().get(leftMs, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+          throw silent(bootstrapServers, leftMs, timeoutKey, cause);
+        }
         throw new UnreachableException(
             "Kafka at '" + bootstrapServers + "' " + refusal(cause) + ": " + cause.getMessage(), cause);
       } catch (TimeoutException e) {
-        throw new UnreachableException(
-            "Kafka at '"
-                + bootstrapServers
-                + "' accepted a connection but did not answer within "
-                + leftMs / 1000
-                + " s ("
-                + timeoutKey
-                + "); is it a Kafka listener, and do security.protocol and the TLS settings match it?",
-            e);
+        throw silent(bootstrapServers, leftMs, timeoutKey, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnreachableException("interrupted while checking Kafka at '" + bootstrapServers + "'", e);
@@ -116,6 +111,19 @@ public final class KafkaReachability {
         admin.close(Duration.ZERO);
       }
     }
+  }
+
+  /** The admin client's own timeout and ours say the same: connected, but no Kafka answer. */
+  private static UnreachableException silent(String bootstrapServers, long leftMs, String timeoutKey, Throwable cause) {
+    return new UnreachableException(
+        "Kafka at '"
+            + bootstrapServers
+            + "' accepted a connection but did not answer within "
+            + Math.max(1, leftMs / 1000)
+            + " s ("
+            + timeoutKey
+            + "); is it a Kafka listener, and do security.protocol and the TLS settings match it?",
+        cause);
   }
 
   private static String refusal(Throwable cause) {
