@@ -1,5 +1,6 @@
 package dev.streammod.cli.command;
 
+import dev.streammod.connectors.KafkaReachability;
 import dev.streammod.models.EngineOptions;
 import dev.streammod.models.GraphOptimization;
 import dev.streammod.models.ModelArtifact;
@@ -182,6 +183,10 @@ final class BenchCommand implements Callable<Integer> {
       return engineOnly();
     }
     BenchOptions options = options();
+    if (bootstrapServers != null) {
+      // An external broker: one clear error when it does not answer, before anything starts.
+      KafkaReachability.check(bootstrapServers, java.util.Map.of(), Duration.ofSeconds(30), "the bench's 30 s start-up check");
+    }
     if (inferBatches != null && !inferBatches.isEmpty()) {
       BenchRunner.inferenceByBatch(options, inferBatches).forEach(System.out::println);
       return 0;

@@ -1,5 +1,6 @@
 package dev.streammod.cli.command;
 
+import dev.streammod.connectors.KafkaReachability;
 import dev.streammod.connectors.Topics;
 import dev.streammod.cli.dashboard.Dashboard;
 import dev.streammod.cli.dashboard.DashboardHttp;
@@ -54,8 +55,15 @@ final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client setting, e.g. security.protocol=SSL.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+  @Option(
+      names = "--startup-timeout",
+      defaultValue = "30s",
+      description = "Stop with one clear error when Kafka does not answer within this time at start (default ${DEFAULT-VALUE}).")
+  Duration startupTimeout;
+
   @Override
   public Integer call() throws Exception {
+    KafkaReachability.check(bootstrapServers, kafkaProperties, startupTimeout, "--startup-timeout");
     String t = token != null ? token : System.getenv("STREAMMOD_DASHBOARD_TOKEN");
     DashboardOptions options =
         new DashboardOptions(

@@ -30,4 +30,22 @@ class RunCommandTest {
     assertThat(text).startsWith("error: Kafka is not reachable").contains("127.0.0.1:" + port).contains("kafka.startup-timeout-ms");
     assertThat(text.lines().count()).as("one line, once").isEqualTo(1);
   }
+
+  @Test
+  void theDashboardStopsTheSameWayOnABrokerThatCannotBeReached() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    for (String[] args :
+        new String[][] {
+          {"dashboard", "--bootstrap-servers", "127.0.0.1:" + port, "--startup-timeout", "2s", "--port", "0"},
+        }) {
+      CommandLine cl = ModerationCli.commandLine();
+      StringWriter err = new StringWriter();
+      cl.setErr(new PrintWriter(err));
+      assertThat(cl.execute(args)).as(args[0]).isEqualTo(2);
+      assertThat(err.toString()).as(args[0]).startsWith("error: Kafka is not reachable").contains("127.0.0.1:" + port);
+    }
+  }
 }
