@@ -161,10 +161,7 @@ public final class Classifier {
         rgb,
         1,
         new long[] {0},
-        (flagged, w, h) -> {
-          byte[] all = rgbAtModelSize(source, w, h);
-          return all; // one frame: the flagged frame is frame 0
-        },
+        (flagged, w, h) -> rgbAtModelSize(source, w, h), // one frame: the flagged frame is frame 0
         frame -> {
           int[] size = evidence.thumbnailSize(source.getWidth(), source.getHeight());
           return Evidence.of(rgbAtModelSize(source, size[0], size[1]), 0, size[0], size[1], 0, inline(), id(file));
@@ -197,7 +194,7 @@ public final class Classifier {
           return rgb;
         },
         frame -> {
-          int[] size = evidence.thumbnailSize(frames.sourceWidth(), frames.sourceHeight());
+          int[] size = evidence.thumbnailSize(frames.sourceWidth(), frames.sourceHeight(), frames.rotationDegrees());
           SegmentDecoder thumbs = new SegmentDecoder(decoder.settings().toBuilder().size(size[0], size[1]).build());
           DecodeResult again = thumbs.decode(bytes, null);
           if (!(again instanceof DecodedFrames tf) || frame >= tf.count()) {

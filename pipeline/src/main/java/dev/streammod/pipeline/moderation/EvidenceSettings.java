@@ -16,6 +16,15 @@ public record EvidenceSettings(int maxDimension, int maxBytes, Path directory) i
     }
   }
 
+  /**
+   * The thumbnail's size for a coded picture of {@code width} x {@code height} shown turned by
+   * {@code rotationDegrees}: the displayed shape, kept.
+   */
+  public int[] thumbnailSize(int width, int height, int rotationDegrees) {
+    boolean quarterTurn = rotationDegrees % 180 != 0;
+    return thumbnailSize(quarterTurn ? height : width, quarterTurn ? width : height);
+  }
+
   /** The thumbnail's size for a picture of {@code width} x {@code height}, its shape kept. */
   public int[] thumbnailSize(int width, int height) {
     if (width <= 0 || height <= 0) {

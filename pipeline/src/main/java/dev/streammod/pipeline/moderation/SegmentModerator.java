@@ -193,11 +193,10 @@ public final class SegmentModerator {
     boolean degraded;
     /** The frame cap the first decode used; a second opinion decodes with the same. */
     int maxFramesUsed;
-    /** The first decode's picture size and frame times, for the evidence thumbnail. */
+    /** The first decode's picture size and rotation, for the evidence thumbnail. */
     int sourceWidth;
     int sourceHeight;
     int rotation;
-    long[] frameTimesMicros;
     private volatile CompletableFuture<InferenceResult> inference;
     private volatile FairDispatcher.Task followUp;
 
@@ -332,7 +331,6 @@ public final class SegmentModerator {
       sourceWidth = frames.sourceWidth();
       sourceHeight = frames.sourceHeight();
       rotation = frames.rotationDegrees();
-      frameTimesMicros = frames.timestampsMicros();
       if (cascade == null && evidence == null) {
         payload = null; // the frames are what is kept from here on
       } // else a second opinion or the evidence decodes it again, at another size
@@ -441,9 +439,7 @@ public final class SegmentModerator {
       }
 
       private Evidence make() {
-        boolean quarterTurn = rotation % 180 != 0;
-        int[] size =
-            evidence.thumbnailSize(quarterTurn ? sourceHeight : sourceWidth, quarterTurn ? sourceWidth : sourceHeight);
+        int[] size = evidence.thumbnailSize(sourceWidth, sourceHeight, rotation);
         SegmentDecoder thumbnails = new SegmentDecoder(decoder.settings().toBuilder().size(size[0], size[1]).build());
         DecodeResult d = thumbnails.decode(segment.getInitSegment(), payload, segment.getContainer(), maxFramesUsed);
         payload = null;

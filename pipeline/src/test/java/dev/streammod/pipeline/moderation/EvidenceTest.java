@@ -35,6 +35,7 @@ class EvidenceTest {
     assertThat(s.thumbnailSize(1280, 720)).containsExactly(320, 180);
     assertThat(s.thumbnailSize(720, 1280)).containsExactly(180, 320);
     assertThat(s.thumbnailSize(200, 100)).as("never enlarged").containsExactly(200, 100);
+    assertThat(s.thumbnailSize(1280, 720, 90)).as("shown turned").containsExactly(180, 320);
   }
 
   @Test
