@@ -176,6 +176,11 @@ public final class KafkaIO {
 
   /** Copies each Kafka record into a {@link RawRecord}; cannot fail on content. */
   static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+    static {
+      // Runs where the job's source or sink is deserialized, before its Kafka client exists.
+      ScramProvider.ensureUsable();
+    }
+
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -197,6 +202,11 @@ public final class KafkaIO {
   }
 
   static final class KeySerializer implements SerializationSchema<KeyedBytes> {
+    static {
+      // Runs where the job's source or sink is deserialized, before its Kafka client exists.
+      ScramProvider.ensureUsable();
+    }
+
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -206,6 +216,11 @@ public final class KafkaIO {
   }
 
   static final class ValueSerializer implements SerializationSchema<KeyedBytes> {
+    static {
+      // Runs where the job's source or sink is deserialized, before its Kafka client exists.
+      ScramProvider.ensureUsable();
+    }
+
     private static final long serialVersionUID = 1L;
 
     @Override

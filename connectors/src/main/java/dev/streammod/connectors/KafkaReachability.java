@@ -47,6 +47,7 @@ public final class KafkaReachability {
    */
   public static String check(
       String bootstrapServers, Map<String, String> clientProperties, Duration timeout, String timeoutKey) {
+    ScramProvider.ensureUsable();
     long deadline = System.nanoTime() + timeout.toNanos();
     List<InetSocketAddress> addresses = parse(bootstrapServers);
     IOException last = null;
@@ -101,7 +102,7 @@ public final class KafkaReachability {
           throw silent(bootstrapServers, leftMs, timeoutKey, cause);
         }
         throw new UnreachableException(
-            "Kafka at '" + bootstrapServers + "' " + refusal(cause) + ": " + cause.getMessage(), cause);
+            "Kafka at '" + bootstrapServers + "'" + refusal(cause) + ": " + rootMessage(cause), cause);
       } catch (TimeoutException e) {
         throw silent(bootstrapServers, leftMs, timeoutKey, e);
       } catch (InterruptedException e) {
@@ -128,15 +129,28 @@ public final class KafkaReachability {
 
   private static String refusal(Throwable cause) {
     if (cause instanceof SslAuthenticationException) {
-      return "refused the TLS handshake (is its certificate trusted by ssl.truststore.*?)";
+      return ": the TLS handshake failed (is the broker's certificate trusted by kafka.security.truststore,"
+          + " and does it name the host in bootstrap servers?)";
     }
     if (cause instanceof SaslAuthenticationException) {
-      return "refused the credentials (SASL authentication failed)";
+      return " refused the credentials (SASL authentication failed; check kafka.security.username and the"
+          + " password in kafka.security.password-file or -env)";
     }
     if (cause instanceof AuthenticationException) {
-      return "refused to authenticate the client";
+      return " refused to authenticate the client";
     }
-    return "did not answer the cluster description";
+    return " did not answer the cluster description";
+  }
+
+  /** The message, with the innermost cause's when it differs (a TLS failure's says which check failed). */
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t || root.getMessage() == null || String.valueOf(t.getMessage()).contains(root.getMessage())
+        ? t.getMessage()
+        : t.getMessage() + " (" + root.getMessage() + ")";
   }
 
   static List<InetSocketAddress> parse(String bootstrapServers) {

@@ -80,12 +80,13 @@ public final class JobArguments {
       return;
     }
     TopicAdmin.ensureTopics(
-        settings.kafka().bootstrapServers(),
+        settings.kafka().adminProperties(),
         List.of(
             TopicSpec.segmentsTopic(settings.kafka().segmentsTopic(), partitions),
             TopicSpec.verdictsTopic(settings.kafka().verdictsTopic(), partitions),
             TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1),
-            StatsTopic.spec(settings.stats().topic(), partitions)));
+            StatsTopic.spec(settings.stats().topic(), partitions)),
+        TopicAdmin.DEFAULT_TIMEOUT);
   }
 
   private static void putIf(Map<String, String> m, String key, String value) {

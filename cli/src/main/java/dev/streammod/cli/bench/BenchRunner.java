@@ -12,6 +12,7 @@ import dev.streammod.models.ModelArtifact;
 import dev.streammod.models.batching.SharedBatchers;
 import dev.streammod.models.testing.ColourStatsModel;
 import dev.streammod.pipeline.config.JobSettings;
+import dev.streammod.pipeline.config.KafkaSecurity;
 import dev.streammod.pipeline.config.KafkaSettings;
 import dev.streammod.pipeline.config.SettingsLoader;
 import dev.streammod.pipeline.job.ModerationJob;
@@ -119,7 +120,14 @@ public final class BenchRunner {
     keys.put("job.parallelism", String.valueOf(options.job().parallelism()));
     keys.put("job.checkpoint-interval-ms", String.valueOf(options.job().checkpointInterval().toMillis()));
     keys.putAll(options.job().overrides());
-    return SettingsLoader.load(options.job().config(), keys);
+    JobSettings settings = SettingsLoader.load(options.job().config(), keys);
+    if (kafka.mode() != BenchOptions.BrokerMode.EXTERNAL
+        && settings.kafka().security().protocol() != KafkaSecurity.Protocol.PLAINTEXT) {
+      throw new IllegalArgumentException(
+          "kafka.security.protocol " + settings.kafka().security().protocol()
+              + " needs a broker you run (--bootstrap-servers); the bench's own broker listens in plaintext");
+    }
+    return settings;
   }
 
   /**
@@ -151,11 +159,12 @@ public final class BenchRunner {
     LoadProfile profile = options.loadProfile(raw.segmentsPerSecond());
     int partitions = options.job().partitions();
     TopicAdmin.ensureTopics(
-        kafka.bootstrapServers(),
+        settings.kafka().adminProperties(),
         List.of(
             TopicSpec.segmentsTopic(settings.kafka().segmentsTopic(), partitions),
             TopicSpec.verdictsTopic(settings.kafka().verdictsTopic(), partitions),
-            TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1)));
+            TopicSpec.deadLettersTopic(settings.kafka().deadLetterTopic(), 1)),
+        TopicAdmin.DEFAULT_TIMEOUT);
 
     StreamExecutionEnvironment env = LocalFlink.environment(options.job().parallelism());
     ModerationJob.build(env, settings);
@@ -252,12 +261,14 @@ public final class BenchRunner {
       RawCeiling raw)
       throws InterruptedException {
     KafkaSettings topics = settings.kafka();
+    Map<String, String> client = topics.consumerProperties();
     try (LoadGenerator load =
             new LoadGenerator(
-                kafka.bootstrapServers(), topics.segmentsTopic(), profile, pool, options.segments().payload());
+                kafka.bootstrapServers(), client, topics.segmentsTopic(), profile, pool, options.segments().payload());
         VerdictMeter meter =
             new VerdictMeter(
                 kafka.bootstrapServers(),
+                client,
                 topics.verdictsTopic(),
                 topics.deadLetterTopic(),
                 options.load().streams(),
@@ -265,7 +276,7 @@ public final class BenchRunner {
                     ? VerdictMeter.DecisionCheck.CONTENT
                     : VerdictMeter.DecisionCheck.ERRORS);
         ResourceSampler sampler =
-            new ResourceSampler(kafka.bootstrapServers(), topics.segmentsTopic(), topics.groupId())) {
+            new ResourceSampler(kafka.bootstrapServers(), client, topics.segmentsTopic(), topics.groupId())) {
       return new LoadRun(options, raw, lease.batcher(), load, meter, sampler, kafka::processCpuSeconds, out)
           .measure(setup(settings, raw, kafka));
     }

@@ -45,6 +45,17 @@ public final class LoadGenerator implements AutoCloseable {
    */
   public LoadGenerator(
       String bootstrapServers, String topic, LoadProfile profile, SegmentPool pool, PayloadMode payload) {
+    this(bootstrapServers, Map.of(), topic, profile, pool, payload);
+  }
+
+  /** The same, with Kafka client settings (security) for the producer. */
+  public LoadGenerator(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      String topic,
+      LoadProfile profile,
+      SegmentPool pool,
+      PayloadMode payload) {
     this.profile = profile;
     this.pool = pool;
     this.payload = payload;
@@ -54,16 +65,11 @@ public final class LoadGenerator implements AutoCloseable {
       ids[i] = SyntheticStreams.streamId(i);
     }
     // Thousands of streams from one producer: larger batches and buffer than the demo's.
-    this.publisher =
-        new SegmentPublisher(
-            bootstrapServers,
-            topic,
-            "bench",
-            pool.shape().segment(),
-            Map.of(
-                ProducerConfig.CLIENT_ID_CONFIG, "bench-load",
-                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20),
-                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20)));
+    Map<String, String> producer = new java.util.HashMap<>(clientProperties);
+    producer.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-load");
+    producer.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
+    producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20));
+    this.publisher = new SegmentPublisher(bootstrapServers, topic, "bench", pool.shape().segment(), producer);
   }
 
   public LoadProfile profile() {

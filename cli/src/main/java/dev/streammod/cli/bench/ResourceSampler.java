@@ -34,7 +34,14 @@ public final class ResourceSampler implements AutoCloseable {
   private List<TopicPartition> partitions;
 
   public ResourceSampler(String bootstrapServers, String topic, String groupId) {
+    this(bootstrapServers, java.util.Map.of(), topic, groupId);
+  }
+
+  /** The same, with Kafka client settings (security) for the admin client. */
+  public ResourceSampler(
+      String bootstrapServers, java.util.Map<String, String> clientProperties, String topic, String groupId) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-sampler");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");

@@ -58,6 +58,17 @@ public final class VerdictMeter implements AutoCloseable {
 
   public VerdictMeter(
       String bootstrapServers, String verdictsTopic, String deadLetterTopic, int streams, DecisionCheck check) {
+    this(bootstrapServers, Map.of(), verdictsTopic, deadLetterTopic, streams, check);
+  }
+
+  /** The same, with Kafka client settings (security) for the consumer. */
+  public VerdictMeter(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      String verdictsTopic,
+      String deadLetterTopic,
+      int streams,
+      DecisionCheck check) {
     this.verdictsTopic = verdictsTopic;
     this.check = check;
     this.seen = new BitSet[streams];
@@ -68,6 +79,7 @@ public final class VerdictMeter implements AutoCloseable {
       decisions.put(d, 0L);
     }
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-meter");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

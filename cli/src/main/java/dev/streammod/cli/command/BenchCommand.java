@@ -185,7 +185,12 @@ final class BenchCommand implements Callable<Integer> {
     BenchOptions options = options();
     if (bootstrapServers != null) {
       // An external broker: one clear error when it does not answer, before anything starts.
-      KafkaReachability.check(bootstrapServers, java.util.Map.of(), Duration.ofSeconds(30), "the bench's 30 s start-up check");
+      // With the job's Kafka security settings, which the bench's own clients use too.
+      java.util.Map<String, String> client =
+          dev.streammod.pipeline.config.SettingsLoader.load(options.job().config(), options.job().overrides())
+              .kafka()
+              .consumerProperties();
+      KafkaReachability.check(bootstrapServers, client, Duration.ofSeconds(30), "the bench's 30 s start-up check");
     }
     if (inferBatches != null && !inferBatches.isEmpty()) {
       BenchRunner.inferenceByBatch(options, inferBatches).forEach(System.out::println);

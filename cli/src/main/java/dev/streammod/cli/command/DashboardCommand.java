@@ -5,6 +5,10 @@ import dev.streammod.connectors.Topics;
 import dev.streammod.cli.dashboard.Dashboard;
 import dev.streammod.cli.dashboard.DashboardHttp;
 import dev.streammod.cli.dashboard.DashboardOptions;
+import dev.streammod.pipeline.config.JobSettings;
+import dev.streammod.pipeline.config.KafkaSettings;
+import dev.streammod.pipeline.config.SettingsLoader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,10 +27,16 @@ import picocli.CommandLine.Option;
           + " JSON API (/api/streams, /api/summary)."
     })
 final class DashboardCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The job's YAML configuration: Kafka address, security (kafka.security), topics and group id come from it.")
+  Path config;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: kafka.bootstrap-servers of --config, else localhost:9092).")
   String bootstrapServers;
 
-  @Option(names = "--topic", defaultValue = Topics.STREAM_STATS, description = "Stream-stats topic (default ${DEFAULT-VALUE}).")
+  @Option(names = "--topic", description = "Stream-stats topic (default: stats.topic, " + Topics.STREAM_STATS + ").")
   String topic;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all).")
@@ -40,10 +50,10 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Require this token on the page and the API (Authorization: Bearer, X-Dashboard-Token, or ?token=). Also read from STREAMMOD_DASHBOARD_TOKEN.")
   String token;
 
-  @Option(names = "--group-id", defaultValue = "streammod", description = "The job's consumer group, for its lag (default ${DEFAULT-VALUE}).")
+  @Option(names = "--group-id", description = "The job's consumer group, for its lag (default: kafka.group-id, streammod).")
   String groupId;
 
-  @Option(names = "--segments-topic", defaultValue = Topics.SEGMENTS, description = "The job's input topic, for its lag (default ${DEFAULT-VALUE}).")
+  @Option(names = "--segments-topic", description = "The job's input topic, for its lag (default: kafka.segments-topic, " + Topics.SEGMENTS + ").")
   String segmentsTopic;
 
   @Option(names = "--history", defaultValue = "5m", description = "Throughput history per stream (default ${DEFAULT-VALUE}).")
@@ -52,7 +62,7 @@ final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--flink-rest-url", paramLabel = "URL", description = "Flink REST address (http://jobmanager:8081) for back pressure; none by default.")
   String flinkRestUrl;
 
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client setting, e.g. security.protocol=SSL.")
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client setting, applied after kafka.security of --config.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   @Option(
@@ -63,18 +73,25 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KafkaReachability.check(bootstrapServers, kafkaProperties, startupTimeout, "--startup-timeout");
+    JobSettings job = SettingsLoader.load(config, Map.of());
+    KafkaSettings kafka = job.kafka();
+    String bootstrap = bootstrapServers != null ? bootstrapServers : kafka.bootstrapServers();
+    String statsTopic = topic != null ? topic : job.stats().topic();
+    // Passwords are read here, into the clients' settings, and shown nowhere.
+    Map<String, String> client = new LinkedHashMap<>(kafka.consumerProperties());
+    client.putAll(kafkaProperties);
+    KafkaReachability.check(bootstrap, client, startupTimeout, "--startup-timeout");
     String t = token != null ? token : System.getenv("STREAMMOD_DASHBOARD_TOKEN");
     DashboardOptions options =
         new DashboardOptions(
-            bootstrapServers,
-            topic,
-            segmentsTopic,
-            groupId,
+            bootstrap,
+            statsTopic,
+            segmentsTopic != null ? segmentsTopic : kafka.segmentsTopic(),
+            groupId != null ? groupId : kafka.groupId(),
             new DashboardHttp.Options(bind, port, t),
             history,
             flinkRestUrl,
-            kafkaProperties);
+            client);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Dashboard dashboard = Dashboard.start(options)) {
       Runtime.getRuntime()
@@ -86,7 +103,8 @@ final class DashboardCommand implements Callable<Integer> {
                   },
                   "dashboard-shutdown"));
       System.out.printf("dashboard: %s%s%n", dashboard.url(), t == null ? "" : " (token required)");
-      System.out.printf("reading  : %s on %s; Ctrl-C to stop%n", topic, bootstrapServers);
+      System.out.printf(
+          "reading  : %s on %s (%s); Ctrl-C to stop%n", statsTopic, bootstrap, kafka.security().protocol());
       stopped.await();
     }
     return 0;

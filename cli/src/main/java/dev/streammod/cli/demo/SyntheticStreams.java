@@ -43,6 +43,12 @@ public final class SyntheticStreams implements AutoCloseable {
   private ScheduledExecutorService scheduler;
 
   public SyntheticStreams(String bootstrapServers, String topic, int streams, Shape shape) {
+    this(bootstrapServers, Map.of(), topic, streams, shape);
+  }
+
+  /** The same, with Kafka client settings (security) for the producer. */
+  public SyntheticStreams(
+      String bootstrapServers, Map<String, String> clientProperties, String topic, int streams, Shape shape) {
     if (streams <= 0) {
       throw new IllegalArgumentException("streams must be > 0, got " + streams);
     }
@@ -52,7 +58,7 @@ public final class SyntheticStreams implements AutoCloseable {
     long t0 = System.nanoTime();
     this.pool = new SegmentPool(shape, POOL_SIZE);
     LOG.info("encoded the synthetic segment pool in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    this.publisher = new SegmentPublisher(bootstrapServers, topic, "demo", shape.segment(), Map.of());
+    this.publisher = new SegmentPublisher(bootstrapServers, topic, "demo", shape.segment(), clientProperties);
   }
 
   public static String streamId(int index) {

@@ -51,12 +51,23 @@ public final class VerdictTally implements AutoCloseable {
       String verdictsTopic,
       String deadLetterTopic,
       Map<String, SyntheticStreams.Sent> sent) {
+    this(bootstrapServers, Map.of(), verdictsTopic, deadLetterTopic, sent);
+  }
+
+  /** The same, with Kafka client settings (security) for the consumer. */
+  public VerdictTally(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      String verdictsTopic,
+      String deadLetterTopic,
+      Map<String, SyntheticStreams.Sent> sent) {
     this.verdictsTopic = verdictsTopic;
     this.sent = sent;
     for (Decision d : Decision.values()) {
       decisions.put(d, new AtomicLong());
     }
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -44,17 +44,23 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   static StandaloneCluster start(Path dir, int taskManagers, int slots) throws Exception {
-    int kafka = freePortPair();
+    return start(dir, taskManagers, slots, true);
+  }
+
+  /** With {@code kafka} false, Flink alone ({@code --no-kafka}): the test runs a broker of its own. */
+  static StandaloneCluster start(Path dir, int taskManagers, int slots, boolean kafka) throws Exception {
+    int kafkaPort = kafka ? freePortPair() : -1;
     int prometheus = freePortRun(taskManagers + 1);
-    StandaloneCluster cluster = new StandaloneCluster(dir, freePort(), kafka, prometheus, taskManagers);
-    Result r =
-        script(
-            dir.resolveSibling("cluster-start.out"),
-            240,
-            "start", "--dir", dir.toString(),
-            "--taskmanagers", String.valueOf(taskManagers), "--slots", String.valueOf(slots),
-            "--rest-port", String.valueOf(cluster.restPort), "--rpc-port", String.valueOf(freePort()),
-            "--kafka-port", String.valueOf(kafka), "--prometheus-port", String.valueOf(prometheus));
+    StandaloneCluster cluster = new StandaloneCluster(dir, freePort(), kafkaPort, prometheus, taskManagers);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "start", "--dir", dir.toString(),
+                "--taskmanagers", String.valueOf(taskManagers), "--slots", String.valueOf(slots),
+                "--rest-port", String.valueOf(cluster.restPort), "--rpc-port", String.valueOf(freePort()),
+                "--prometheus-port", String.valueOf(prometheus)));
+    args.addAll(kafka ? List.of("--kafka-port", String.valueOf(kafkaPort)) : List.of("--no-kafka"));
+    Result r = script(dir.resolveSibling("cluster-start.out"), 240, args.toArray(String[]::new));
     if (r.exit() != 0) {
       cluster.close();
       throw new IllegalStateException("cluster.sh start failed (" + r.exit() + "):\n" + r.output() + logs(dir));
@@ -72,7 +78,12 @@ final class StandaloneCluster implements AutoCloseable {
    * of every process's log.
    */
   static void with(Path dir, int taskManagers, int slots, Body body) throws Exception {
-    try (StandaloneCluster cluster = start(dir, taskManagers, slots)) {
+    with(dir, taskManagers, slots, true, body);
+  }
+
+  /** The same, with a broker process ({@code kafka}) or without. */
+  static void with(Path dir, int taskManagers, int slots, boolean kafka, Body body) throws Exception {
+    try (StandaloneCluster cluster = start(dir, taskManagers, slots, kafka)) {
       try {
         body.run(cluster);
       } catch (AssertionError | Exception e) {

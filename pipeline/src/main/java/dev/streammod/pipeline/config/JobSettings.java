@@ -22,7 +22,7 @@ public record JobSettings(
 
   @JsonCreator
   public JobSettings {
-    kafka = kafka == null ? new KafkaSettings(null, null, null, null, null, null, null, null, null, null, null) : kafka;
+    kafka = kafka == null ? new KafkaSettings(null, null, null, null, null, null, null, null, null, null, null, null) : kafka;
     model = model == null ? new ModelSettings(null, null, null, null, null) : model;
     decoder = decoder == null ? new DecoderOptions(null, null, null, null) : decoder;
     batching = batching == null ? new BatchingOptions(null, null, null) : batching;

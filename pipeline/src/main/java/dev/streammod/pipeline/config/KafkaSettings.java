@@ -18,7 +18,8 @@ public record KafkaSettings(
     @JsonProperty("consumer") Map<String, String> consumer,
     @JsonProperty("producer") Map<String, String> producer,
     @JsonProperty("delivery") Delivery delivery,
-    @JsonProperty("startup-timeout-ms") Long startupTimeoutMs)
+    @JsonProperty("startup-timeout-ms") Long startupTimeoutMs,
+    @JsonProperty("security") KafkaSecurity security)
     implements Serializable {
 
   /**
@@ -59,7 +60,34 @@ public record KafkaSettings(
    */
   public void checkReachable() {
     KafkaReachability.check(
-        bootstrapServers, consumer, java.time.Duration.ofMillis(startupTimeoutMs), "kafka.startup-timeout-ms");
+        bootstrapServers, consumerProperties(), java.time.Duration.ofMillis(startupTimeoutMs), "kafka.startup-timeout-ms");
+  }
+
+  /**
+   * The consumers' settings: {@code security} (passwords read now, see {@link KafkaSecurity}), then
+   * {@code consumer}. Holds secrets: hand it to Kafka clients, never print it.
+   */
+  public Map<String, String> consumerProperties() {
+    return merged(consumer);
+  }
+
+  /** The producers' settings: {@code security}, then {@code producer}; the same care. */
+  public Map<String, String> producerProperties() {
+    return merged(producer);
+  }
+
+  /** An admin client's settings: {@code bootstrap-servers} and {@code security}; the same care. */
+  public java.util.Properties adminProperties() {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(security.clientProperties());
+    p.setProperty("bootstrap.servers", bootstrapServers);
+    return p;
+  }
+
+  private Map<String, String> merged(Map<String, String> extra) {
+    Map<String, String> m = new java.util.LinkedHashMap<>(security.clientProperties());
+    m.putAll(extra);
+    return m;
   }
 
   public KafkaSettings {
@@ -75,6 +103,7 @@ public record KafkaSettings(
     consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
     producer = producer == null ? Map.of() : Map.copyOf(producer);
     delivery = delivery == null ? Delivery.EXACTLY_ONCE : delivery;
+    security = security == null ? KafkaSecurity.plaintext() : security;
     startupTimeoutMs = Check.positive("kafka.startup-timeout-ms", startupTimeoutMs, 30_000L);
     if (startupTimeoutMs < 1_000) {
       throw new IllegalArgumentException("kafka.startup-timeout-ms must be >= 1000, got " + startupTimeoutMs);

@@ -65,7 +65,7 @@ public final class ModerationJob {
                     kafka.segmentsTopic(),
                     kafka.groupId(),
                     startingOffsets(kafka),
-                    properties(kafka.consumer())),
+                    properties(kafka.consumerProperties())),
                 WatermarkStrategy.noWatermarks(),
                 "segments")
             .uid("segments-source");
@@ -95,7 +95,7 @@ public final class ModerationJob {
             .uid("policy")
             .name("policy");
 
-    Properties producer = properties(kafka.producer());
+    Properties producer = properties(kafka.producerProperties());
     verdicts
         .sinkTo(sink(kafka, kafka.verdictsTopic(), "-verdicts", producer))
         .uid("verdicts-sink")
