@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streammod.cli.demo.SegmentKind;
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
-import dev.streammod.cli.submit.FlinkRest;
 import dev.streammod.connectors.Topics;
-import dev.streammod.pipeline.ModerationJobMain;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,14 +71,7 @@ class ChaosIT {
             "stats:",
             "  enabled: false",
             ""));
-    FlinkRest rest = new FlinkRest(cluster.restUrl());
-    String jarId = rest.upload(StandaloneCluster.JOB_JAR);
-    String jobId =
-        rest.run(
-            jarId,
-            new FlinkRest.RunRequest(
-                ModerationJobMain.class.getName(), List.of("--config-yaml", Files.readString(config)), 2, null, false));
-    StandaloneCluster.awaitRunning(rest, jobId);
+    String jobId = cluster.runJob(Files.readString(config), 2);
 
     long expected = (long) STREAMS * ROUNDS;
     long publishMs = ROUNDS * ROUND_MS;

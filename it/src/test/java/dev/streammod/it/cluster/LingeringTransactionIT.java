@@ -3,9 +3,7 @@ package dev.streammod.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streammod.cli.demo.SyntheticStreams;
-import dev.streammod.cli.submit.FlinkRest;
 import dev.streammod.connectors.Topics;
-import dev.streammod.pipeline.ModerationJobMain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,12 +62,7 @@ class LingeringTransactionIT {
             "stats:",
             "  enabled: false",
             "");
-    FlinkRest rest = new FlinkRest(cluster.restUrl());
-    String jobId =
-        rest.run(
-            rest.upload(StandaloneCluster.JOB_JAR),
-            new FlinkRest.RunRequest(ModerationJobMain.class.getName(), List.of("--config-yaml", config), 1, null, false));
-    StandaloneCluster.awaitRunning(rest, jobId);
+    cluster.runJob(config, 1);
 
     TopicPartition verdicts = new TopicPartition(Topics.VERDICTS, 0);
     try (SyntheticStreams streams = new SyntheticStreams(bootstrap, Topics.SEGMENTS, 2, SyntheticStreams.Shape.standard());

@@ -13,11 +13,9 @@ import dev.streammod.cli.demo.SegmentPool;
 import dev.streammod.cli.demo.SegmentPublisher;
 import dev.streammod.cli.demo.SyntheticStreams;
 import dev.streammod.cli.demo.VerdictTally;
-import dev.streammod.cli.submit.FlinkRest;
 import dev.streammod.connectors.Topics;
 import dev.streammod.connectors.avro.DeadLetter;
 import dev.streammod.connectors.avro.Decision;
-import dev.streammod.pipeline.ModerationJobMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -112,14 +110,7 @@ class OverloadSoakIT {
             "stats:",
             "  enabled: false",
             "");
-    FlinkRest rest = new FlinkRest(cluster.restUrl());
-    String jarId = rest.upload(StandaloneCluster.JOB_JAR);
-    String jobId =
-        rest.run(
-            jarId,
-            new FlinkRest.RunRequest(
-                ModerationJobMain.class.getName(), List.of("--config-yaml", config), TASK_MANAGERS, null, false));
-    StandaloneCluster.awaitRunning(rest, jobId);
+    cluster.runJob(config, TASK_MANAGERS);
 
     Map<String, SyntheticStreams.Sent> sent = new ConcurrentHashMap<>();
     try (VerdictTally tally = new VerdictTally(bootstrap, Topics.VERDICTS, Topics.DEAD_LETTERS, sent);

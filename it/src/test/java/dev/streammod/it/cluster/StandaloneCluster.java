@@ -3,6 +3,7 @@ package dev.streammod.it.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streammod.cli.submit.FlinkRest;
 import dev.streammod.connectors.TopicAdmin;
+import dev.streammod.pipeline.ModerationJobMain;
 import dev.streammod.connectors.TopicSpec;
 import dev.streammod.connectors.Topics;
 import java.io.IOException;
@@ -139,6 +140,21 @@ final class StandaloneCluster implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  /**
+   * Uploads the job jar, runs it with {@code configYaml} as {@code --config-yaml} at {@code
+   * parallelism}, as {@code moderation submit} does, and waits until it runs; returns its id.
+   */
+  String runJob(String configYaml, int parallelism) throws Exception {
+    FlinkRest rest = new FlinkRest(restUrl());
+    String jobId =
+        rest.run(
+            rest.upload(JOB_JAR),
+            new FlinkRest.RunRequest(
+                ModerationJobMain.class.getName(), List.of("--config-yaml", configYaml), parallelism, null, false));
+    awaitRunning(rest, jobId);
+    return jobId;
   }
 
   /** Waits until the job and all its vertices run. */

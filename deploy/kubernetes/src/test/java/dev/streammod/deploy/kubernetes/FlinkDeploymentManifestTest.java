@@ -328,7 +328,7 @@ class FlinkDeploymentManifestTest {
   }
 
   @Test
-  void kafkaSecretIsTheOneTheExampleDefines() {
+  void kafkaSecretIsTheOneTheExampleDefines() throws IOException {
     String volume = volumeNamed(v -> v.has("secret"));
     JsonNode secretVolume =
         stream(manifest.at("/spec/podTemplate/spec/volumes"))
@@ -339,8 +339,11 @@ class FlinkDeploymentManifestTest {
     assertThat(example.path("kind").asText()).isEqualTo("Secret");
     assertThat(secretVolume.at("/secret/secretName").asText())
         .isEqualTo(example.at("/metadata/name").asText());
-    assertThat(example.path("stringData").has("sasl.jaas.config")).isTrue();
+    assertThat(example.path("stringData").has("password")).isTrue();
     assertThat(mountPathOf(volume)).isNotBlank();
+    // The configuration's password-file is the Secret's key under the mount path.
+    assertThat(Files.readString(MODULE.resolve("configmap.yaml")))
+        .contains("password-file: " + mountPathOf(volume).replaceAll("/$", "") + "/password");
   }
 
   @Test
