@@ -23,6 +23,12 @@ public final class SettingsLoader {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  /**
+   * Keys whose values are maps of Kafka client properties, whose names hold dots themselves: in
+   * {@code kafka.producer.transaction.timeout.ms} everything after the prefix is one name.
+   */
+  private static final java.util.List<String> PROPERTY_MAPS = java.util.List.of("kafka.consumer.", "kafka.producer.");
+
   private SettingsLoader() {}
 
   /**
@@ -116,8 +122,20 @@ public final class SettingsLoader {
     return "?";
   }
 
+  private static String[] split(String dottedPath) {
+    for (String prefix : PROPERTY_MAPS) {
+      if (dottedPath.startsWith(prefix) && dottedPath.length() > prefix.length()) {
+        String[] head = prefix.substring(0, prefix.length() - 1).split("\\.");
+        String[] parts = java.util.Arrays.copyOf(head, head.length + 1);
+        parts[head.length] = dottedPath.substring(prefix.length());
+        return parts;
+      }
+    }
+    return dottedPath.split("\\.");
+  }
+
   private static void set(ObjectNode root, String dottedPath, String value) {
-    String[] parts = dottedPath.split("\\.");
+    String[] parts = split(dottedPath);
     ObjectNode node = root;
     for (int i = 0; i < parts.length - 1; i++) {
       JsonNode child = node.get(parts[i]);

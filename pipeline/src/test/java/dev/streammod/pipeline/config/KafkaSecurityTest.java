@@ -75,6 +75,14 @@ class KafkaSecurityTest {
   }
 
   @Test
+  void kafkaPropertyNamesKeepTheirDotsInOverrides() {
+    KafkaSettings k =
+        load(Map.of("kafka.producer.transaction.timeout.ms", "30000", "kafka.consumer.fetch.max.bytes", "1000"));
+    assertThat(k.producer()).containsExactly(Map.entry("transaction.timeout.ms", "30000"));
+    assertThat(k.consumerProperties()).containsEntry("fetch.max.bytes", "1000");
+  }
+
+  @Test
   void passwordsComeFromEnvironmentVariables() throws Exception {
     Path pem = dir.resolve("ca.pem");
     KafkaSecurity withStore =
