@@ -177,7 +177,7 @@ public final class KafkaIO {
   /** Copies each Kafka record into a {@link RawRecord}; cannot fail on content. */
   static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
     static {
-      // Runs where the job's source or sink is deserialized, before its Kafka client exists.
+      // Runs where the source is deserialized, before its Kafka consumer exists.
       ScramProvider.ensureUsable();
     }
 
@@ -202,11 +202,6 @@ public final class KafkaIO {
   }
 
   static final class KeySerializer implements SerializationSchema<KeyedBytes> {
-    static {
-      // Runs where the job's source or sink is deserialized, before its Kafka client exists.
-      ScramProvider.ensureUsable();
-    }
-
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -217,7 +212,7 @@ public final class KafkaIO {
 
   static final class ValueSerializer implements SerializationSchema<KeyedBytes> {
     static {
-      // Runs where the job's source or sink is deserialized, before its Kafka client exists.
+      // Runs where a sink is deserialized (every sink has a value serializer), before its producer exists.
       ScramProvider.ensureUsable();
     }
 

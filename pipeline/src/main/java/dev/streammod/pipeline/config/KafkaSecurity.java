@@ -29,10 +29,12 @@ import java.util.function.Function;
  * @param username the SASL user
  * @param passwordFile a file holding the SASL password (one trailing line break is ignored)
  * @param passwordEnv an environment variable holding the SASL password
- * @param truststore the truststore file; absent: the JVM's trusted certificate authorities
+ * @param truststore the truststore file; absent: the JVM's trusted certificate authorities. A PEM
+ *     file is read with the password; a PKCS12 or JKS store is opened by each client where it runs
  * @param truststoreType PKCS12, JKS or PEM; absent: PEM for {@code .pem}/{@code .crt}, JKS for
  *     {@code .jks}, PKCS12 otherwise
- * @param truststorePasswordFile a file holding the truststore's password (none: no integrity check)
+ * @param truststorePasswordFile a file holding a PKCS12 or JKS truststore's password (none: no
+ *     integrity check); PEM has none
  * @param truststorePasswordEnv an environment variable holding it
  * @param hostnameVerification whether the broker's certificate must name the host connected to
  */
@@ -112,6 +114,12 @@ public record KafkaSecurity(
       if (truststore == null && (truststoreType != null || truststorePasswordFile != null || truststorePasswordEnv != null)) {
         throw new IllegalArgumentException("kafka.security.truststore-type and truststore-password-* need kafka.security.truststore");
       }
+      if (truststore != null
+          && "PEM".equals(truststoreType != null ? truststoreType : typeOf(truststore))
+          && (truststorePasswordFile != null || truststorePasswordEnv != null)) {
+        throw new IllegalArgumentException(
+            "kafka.security.truststore " + truststore + " is PEM, which has no password: drop truststore-password-*");
+      }
     } else {
       String why = "but protocol " + protocol + " does not use TLS (SSL or SASL_SSL does)";
       refuseIfSet("truststore", truststore, why);
@@ -156,18 +164,7 @@ public record KafkaSecurity(
     p.put("security.protocol", protocol.name());
     if (protocol.tls) {
       if (truststore != null) {
-        Path store = Path.of(truststore);
-        if (!Files.isReadable(store)) {
-          throw new IllegalArgumentException(
-              "kafka.security.truststore " + truststore + " does not exist or cannot be read" + where());
-        }
-        p.put("ssl.truststore.location", store.toAbsolutePath().toString());
-        p.put("ssl.truststore.type", truststoreType != null ? truststoreType : typeOf(truststore));
-        String password =
-            secret("kafka.security.truststore-password", truststorePasswordFile, truststorePasswordEnv, environment);
-        if (password != null) {
-          p.put("ssl.truststore.password", password);
-        }
+        putTruststore(p, environment);
       }
       p.put("ssl.endpoint.identification.algorithm", hostnameVerification ? "https" : "");
     }
@@ -180,6 +177,36 @@ public record KafkaSecurity(
               + " required username=\"" + jaasQuoted(username) + "\" password=\"" + jaasQuoted(password) + "\";");
     }
     return p;
+  }
+
+  /**
+   * A PEM truststore travels as its certificates, so that only the machine building the clients
+   * needs the file; a PKCS12 or JKS store travels as its location, which every client opens where it
+   * runs (on a cluster: every TaskManager, and the JobManager).
+   */
+  private void putTruststore(Map<String, String> p, Function<String, String> environment) {
+    Path store = Path.of(truststore);
+    if (!Files.isReadable(store)) {
+      throw new IllegalArgumentException(
+          "kafka.security.truststore " + truststore + " does not exist or cannot be read" + where());
+    }
+    String type = truststoreType != null ? truststoreType : typeOf(truststore);
+    p.put("ssl.truststore.type", type);
+    if (type.equals("PEM")) {
+      try {
+        p.put("ssl.truststore.certificates", Files.readString(store, StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "kafka.security.truststore " + truststore + " cannot be read: " + e.getMessage() + where(), e);
+      }
+      return;
+    }
+    p.put("ssl.truststore.location", store.toAbsolutePath().toString());
+    String password =
+        secret("kafka.security.truststore-password", truststorePasswordFile, truststorePasswordEnv, environment);
+    if (password != null) {
+      p.put("ssl.truststore.password", password);
+    }
   }
 
   private static String typeOf(String file) {

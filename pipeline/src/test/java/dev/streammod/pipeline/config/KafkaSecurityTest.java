@@ -84,22 +84,40 @@ class KafkaSecurityTest {
 
   @Test
   void passwordsComeFromEnvironmentVariables() throws Exception {
-    Path pem = dir.resolve("ca.pem");
+    Path jks = dir.resolve("ca.jks");
     KafkaSecurity withStore =
         new KafkaSecurity(
-            KafkaSecurity.Protocol.SASL_SSL, "scram-sha-256", "u", null, "KAFKA_PW", pem.toString(), null, null, "TS_PW", false);
+            KafkaSecurity.Protocol.SASL_SSL, "scram-sha-256", "u", null, "KAFKA_PW", jks.toString(), null, null, "TS_PW", false);
     assertThatThrownBy(() -> withStore.clientProperties(Map.of("KAFKA_PW", "x", "TS_PW", "y")::get))
-        .hasMessageContaining("kafka.security.truststore " + pem + " does not exist");
-    Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n");
+        .hasMessageContaining("kafka.security.truststore " + jks + " does not exist");
+    Files.write(jks, new byte[] {1});
     Map<String, String> p = withStore.clientProperties(Map.of("KAFKA_PW", "from-env", "TS_PW", "store-pw")::get);
     assertThat(p)
         .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
-        .containsEntry("ssl.truststore.type", "PEM")
+        .containsEntry("ssl.truststore.type", "JKS")
+        .containsEntry("ssl.truststore.location", jks.toAbsolutePath().toString())
         .containsEntry("ssl.truststore.password", "store-pw")
         .containsEntry("ssl.endpoint.identification.algorithm", "");
     assertThat(p.get("sasl.jaas.config")).contains("password=\"from-env\"");
     assertThatThrownBy(() -> withStore.clientProperties(Map.of("TS_PW", "y")::get))
         .hasMessageContaining("kafka.security.password-env names KAFKA_PW, which is not set");
+  }
+
+  @Test
+  void aPemTruststoreTravelsAsItsCertificatesAndHasNoPassword() throws Exception {
+    Path pem = dir.resolve("ca.pem");
+    String certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    Files.writeString(pem, certificate);
+    Map<String, String> p =
+        new KafkaSecurity(KafkaSecurity.Protocol.SSL, null, null, null, null, pem.toString(), null, null, null, null)
+            .clientProperties(Map.<String, String>of()::get);
+    assertThat(p)
+        .containsEntry("ssl.truststore.type", "PEM")
+        .containsEntry("ssl.truststore.certificates", certificate)
+        .doesNotContainKeys("ssl.truststore.location", "ssl.truststore.password");
+    assertThatThrownBy(
+            () -> new KafkaSecurity(KafkaSecurity.Protocol.SSL, null, null, null, null, pem.toString(), null, null, "TS_PW", null))
+        .hasMessageContaining("kafka.security.truststore " + pem + " is PEM, which has no password");
   }
 
   @Test
